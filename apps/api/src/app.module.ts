@@ -1,0 +1,56 @@
+import { DynamicModule, Global, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AaaModule, AppConfig } from '@app/aaa';
+import { PortalModule } from '@app/portal';
+import { RouterRpcModule } from '@app/router-rpc';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { dataSourceOptions } from './database/data-source-options';
+import { HealthController } from './health/health.controller';
+import { loggerOptions } from './logger.options';
+
+@Global()
+@Module({})
+class ConfigHolderModule {
+  static with(config: AppConfig): DynamicModule {
+    return { module: ConfigHolderModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+  }
+}
+
+/** Composition only: config, database, logging, health; the libs hold the features. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigHolderModule.with(config),
+        LoggerModule.forRoot(loggerOptions(config.logLevel)),
+        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
+        EventEmitterModule.forRoot(),
+        ScheduleModule.forRoot(),
+        TerminusModule,
+        AaaModule,
+        PortalModule,
+        RouterRpcModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            transform: true,
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            forbidUnknownValues: true,
+          }),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,70 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AppConfig } from '@app/aaa';
+import { EnvSchema } from './env.schema';
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; throws one ConfigError listing every bad variable. */
+export function validateEnv(env: NodeJS.ProcessEnv): EnvSchema {
+  const parsed = plainToInstance(EnvSchema, env, { exposeDefaultValues: true });
+  const errors = validateSync(parsed, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed;
+}
+
+/** Reads a generated secret from DATA_DIR, creating it (0600) on first use. */
+function persistedSecret(dataDir: string, file: string, make: () => string, onCreate?: (v: string) => void): string {
+  const path = join(dataDir, file);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const value = make();
+  writeFileSync(path, value + '\n', { mode: 0o600 });
+  onCreate?.(value);
+  return value;
+}
+
+export interface LoadOptions {
+  /** Called once when a bootstrap admin token was generated, so it can be shown to the operator. */
+  onAdminTokenCreated?: (token: string, path: string) => void;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): AppConfig {
+  const e = validateEnv(env);
+  const dataDir = resolve(e.DATA_DIR ?? './data');
+  // 0711: others may traverse (the embedded PostgreSQL runs as its own user when
+  // started by root) but not list; every secret file inside is 0600.
+  mkdirSync(dataDir, { recursive: true, mode: 0o711 });
+  chmodSync(dataDir, 0o711);
+  const token = () => randomBytes(32).toString('base64url');
+  const keyText =
+    e.SECRET_KEY ?? persistedSecret(dataDir, 'secret.key', () => randomBytes(32).toString('hex'));
+  const secretKey = /^[0-9a-fA-F]{64}$/.test(keyText) ? Buffer.from(keyText, 'hex') : Buffer.from(keyText, 'base64');
+  return Object.assign(new AppConfig(), {
+    port: e.PORT ?? 3000,
+    host: e.HOST ?? '0.0.0.0',
+    databaseUrl: e.DATABASE_URL ?? '',
+    dataDir,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    adminToken:
+      e.ADMIN_TOKEN ??
+      persistedSecret(dataDir, 'admin-token', token, (v) => opts.onAdminTokenCreated?.(v, join(dataDir, 'admin-token'))),
+    radiusApiToken: e.RADIUS_API_TOKEN ?? persistedSecret(dataDir, 'radius-api-token', token),
+    secretKey,
+    restrictedAddressList: e.RESTRICTED_ADDRESS_LIST ?? 'restricted',
+    adminFailsafe: e.ADMIN_FAILSAFE ?? true,
+    acctInterimInterval: e.ACCT_INTERIM_INTERVAL ?? 300,
+    staleGraceSeconds: e.STALE_GRACE_SECONDS ?? 120,
+    publicUrl: e.PUBLIC_URL,
+    rpcTimeoutMs: e.RPC_TIMEOUT_MS ?? 5000,
+  });
+}
+
+export function embeddedPgPort(env: NodeJS.ProcessEnv = process.env): number {
+  return validateEnv(env).EMBEDDED_PG_PORT ?? 54329;
+}

@@ -1,0 +1,51 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsController } from './accounts/accounts.controller';
+import { AccountsService } from './accounts/accounts.service';
+import { AuthEventsController } from './auth-events/auth-events.controller';
+import { AuthEventsService } from './auth-events/auth-events.service';
+import { AdminGuard, RadiusGuard } from './common/auth.guards';
+import { Clock } from './common/clock';
+import { CredentialVault } from './common/credential-vault';
+import { PgNotifier } from './common/pg-notifier';
+import { CustomersController } from './customers/customers.controller';
+import { CustomersService } from './customers/customers.service';
+import { AAA_ENTITIES } from './entities';
+import { IpPoolsController } from './ip-pools/ip-pools.controller';
+import { IpPoolsService } from './ip-pools/ip-pools.service';
+import { RoutersController } from './routers/routers.controller';
+import { RoutersService } from './routers/routers.service';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsQueryService } from './sessions/sessions.query.service';
+import { SpeedProfilesController } from './speed-profiles/speed-profiles.controller';
+import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
+
+/** The core: customers, accounts, pools, routers, sessions, and the RADIUS decisions. */
+@Module({
+  imports: [TypeOrmModule.forFeature(AAA_ENTITIES)],
+  controllers: [
+    CustomersController,
+    AccountsController,
+    SpeedProfilesController,
+    IpPoolsController,
+    RoutersController,
+    SessionsController,
+    AuthEventsController,
+  ],
+  providers: [
+    Clock,
+    CredentialVault,
+    PgNotifier,
+    AdminGuard,
+    RadiusGuard,
+    CustomersService,
+    AccountsService,
+    SpeedProfilesService,
+    IpPoolsService,
+    RoutersService,
+    SessionsQueryService,
+    AuthEventsService,
+  ],
+  exports: [TypeOrmModule, Clock, CredentialVault, PgNotifier, AdminGuard, AuthEventsService, RoutersService, SessionsQueryService],
+})
+export class AaaModule {}

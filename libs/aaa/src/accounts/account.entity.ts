@@ -1,0 +1,40 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { bigintNumber } from '../common/bigint.transformer';
+import { SpeedProfile } from '../speed-profiles/speed-profile.entity';
+
+export const ACCOUNT_KINDS = ['vpn', 'hotspot'] as const;
+export const ACCOUNT_GROUPS = ['user', 'admin'] as const;
+export const ACCOUNT_STATUSES = ['active', 'disabled', 'banned'] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+export type AccountGroup = (typeof ACCOUNT_GROUPS)[number];
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** One login per device or connection (B050 sub-account). */
+@Entity('accounts')
+export class Account {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'customer_id' }) customerId!: string;
+  @Column('text') username!: string;
+  /** AES-GCM sealed cleartext; FreeRADIUS needs it for CHAP/MS-CHAP. */
+  @Column('text', { name: 'password_enc' }) passwordEnc!: string;
+  @Column('text', { name: 'nt_hash' }) ntHash!: string;
+  @Column('text') kind!: AccountKind;
+  @Column('text', { name: 'account_group' }) group!: AccountGroup;
+  @Column('text') status!: AccountStatus;
+  @Column('uuid', { name: 'speed_profile_id', nullable: true }) speedProfileId!: string | null;
+  @ManyToOne(() => SpeedProfile, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'speed_profile_id' })
+  speedProfile?: SpeedProfile | null;
+  @Column('uuid', { name: 'ip_pool_id', nullable: true }) ipPoolId!: string | null;
+  @Column('inet', { name: 'static_ip', nullable: true }) staticIp!: string | null;
+  @Column('timestamptz', { name: 'expires_at', nullable: true }) expiresAt!: Date | null;
+  @Column('bigint', { name: 'quota_bytes', nullable: true, transformer: bigintNumber }) quotaBytes!: number | null;
+  /** Bytes counted toward the quota; fed by accounting deltas, reset by an admin. */
+  @Column('bigint', { name: 'used_bytes', default: 0, transformer: bigintNumber }) usedBytes!: number;
+  @Column('int', { name: 'max_sessions', default: 1 }) maxSessions!: number;
+  @Column('cidr', { name: 'panel_allowlist', array: true, nullable: true }) panelAllowlist!: string[] | null;
+  @Column('text', { array: true, default: () => "'{}'" }) restrictions!: string[];
+  @Column('text', { nullable: true }) notes!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}

@@ -1,0 +1,120 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { CredentialVault } from '../common/credential-vault';
+import { orNotFound, rethrowDbError } from '../common/db-errors';
+import { Page } from '../common/pagination';
+import { Customer } from '../customers/customer.entity';
+import { AAA_EVENTS, AccountChangedEvent, AccountStatusChangedEvent } from '../events';
+import { IpPoolsService } from '../ip-pools/ip-pools.service';
+import { SpeedProfile } from '../speed-profiles/speed-profile.entity';
+import { Account } from './account.entity';
+import { AccountQuery, AccountView, CreateAccountDto, UpdateAccountDto } from './account.dto';
+import { toAccountView } from './account.view';
+
+@Injectable()
+export class AccountsService {
+  constructor(
+    @InjectRepository(Account) private readonly accounts: Repository<Account>,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly pools: IpPoolsService,
+    private readonly vault: CredentialVault,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  async create(customerId: string, dto: CreateAccountDto): Promise<AccountView> {
+    if (dto.ipPoolId && dto.staticIp) throw new BadRequestException('Give either ipPoolId or staticIp, not both');
+    const ntHash = await this.vault.ntHash(dto.password);
+    const saved = await this.db
+      .transaction(async (tx) => {
+        if (!(await tx.existsBy(Customer, { id: customerId }))) throw new NotFoundException('Customer not found');
+        await this.assertProfile(tx.getRepository(SpeedProfile), dto.speedProfileId);
+        const staticIp = dto.ipPoolId ? await this.pools.allocate(tx, dto.ipPoolId) : (dto.staticIp ?? null);
+        return tx.save(
+          tx.create(Account, {
+            customerId,
+            username: dto.username,
+            passwordEnc: this.vault.encrypt(dto.password),
+            ntHash,
+            kind: dto.kind,
+            group: dto.group ?? 'user',
+            status: dto.status ?? 'active',
+            speedProfileId: dto.speedProfileId ?? null,
+            ipPoolId: dto.ipPoolId ?? null,
+            staticIp,
+            expiresAt: dto.expiresAt ?? null,
+            quotaBytes: dto.quotaBytes ?? null,
+            maxSessions: dto.maxSessions ?? 1,
+            panelAllowlist: dto.panelAllowlist ?? null,
+            restrictions: dto.restrictions ?? [],
+            notes: dto.notes ?? null,
+          }),
+        );
+      })
+      .catch(rethrowDbError);
+    this.changed(saved);
+    return toAccountView(saved);
+  }
+
+  async listForCustomer(customerId: string, q: AccountQuery): Promise<Page<AccountView>> {
+    if (!(await this.db.getRepository(Customer).existsBy({ id: customerId }))) throw new NotFoundException('Customer not found');
+    const [items, total] = await this.accounts.findAndCount({
+      where: { customerId },
+      order: { createdAt: 'ASC' },
+      take: q.limit,
+      skip: q.offset,
+    });
+    return Page.of(items.map(toAccountView), total, q);
+  }
+
+  async list(q: AccountQuery): Promise<Page<AccountView>> {
+    const qb = this.accounts.createQueryBuilder('a').orderBy('a.created_at', 'ASC').take(q.limit).skip(q.offset);
+    if (q.username) qb.where('lower(a.username) = lower(:u)', { u: q.username });
+    const [items, total] = await qb.getManyAndCount();
+    return Page.of(items.map(toAccountView), total, q);
+  }
+
+  async get(id: string): Promise<AccountView> {
+    return toAccountView(await this.load(id));
+  }
+
+  async update(id: string, dto: UpdateAccountDto): Promise<AccountView> {
+    const account = await this.load(id);
+    const before = account.status;
+    await this.assertProfile(this.db.getRepository(SpeedProfile), dto.speedProfileId);
+    const { password, ...fields } = dto;
+    Object.assign(account, fields);
+    if (password !== undefined) {
+      account.passwordEnc = this.vault.encrypt(password);
+      account.ntHash = await this.vault.ntHash(password);
+    }
+    const saved = await this.accounts.save(account).catch(rethrowDbError);
+    this.changed(saved);
+    if (saved.status !== before && saved.status !== 'active') {
+      const event: AccountStatusChangedEvent = { accountId: saved.id, status: saved.status };
+      this.events.emit(AAA_EVENTS.accountStatusChanged, event);
+    }
+    return toAccountView(saved);
+  }
+
+  /** Deleting the row frees its static IP: the address is simply no longer taken. */
+  async remove(id: string): Promise<void> {
+    const account = await this.load(id);
+    await this.accounts.delete({ id });
+    this.changed(account);
+  }
+
+  private async load(id: string): Promise<Account> {
+    return orNotFound(await this.accounts.findOneBy({ id }), 'Account');
+  }
+
+  private async assertProfile(repo: Repository<SpeedProfile>, id: string | null | undefined): Promise<void> {
+    if (id && !(await repo.existsBy({ id }))) throw new BadRequestException('speedProfileId does not name an existing speed profile');
+  }
+
+  private changed(a: Account): void {
+    const event: AccountChangedEvent = { accountId: a.id, username: a.username };
+    this.events.emit(AAA_EVENTS.accountChanged, event);
+  }
+}

@@ -1,0 +1,15 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { AdminApi } from '../common/auth.guards';
+import { AuthEventQuery, AuthEventsService } from './auth-events.service';
+
+@ApiTags('auth-events')
+@AdminApi()
+@Controller('api/auth-events')
+export class AuthEventsController {
+  constructor(private readonly service: AuthEventsService) {}
+
+  @Get() list(@Query() q: AuthEventQuery) {
+    return this.service.list(q);
+  }
+}

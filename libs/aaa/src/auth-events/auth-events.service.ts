@@ -1,0 +1,81 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsOptional, IsUUID, MaxLength } from 'class-validator';
+import { Repository } from 'typeorm';
+import { Page, PageQuery } from '../common/pagination';
+import { AuthEvent, AuthResult } from './auth-event.entity';
+
+export class AuthEventQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @MaxLength(64) username?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') routerId?: string;
+  @ApiPropertyOptional({ description: 'Calling-Station-Id (MAC)' }) @IsOptional() @MaxLength(64) mac?: string;
+}
+
+export interface NewAuthEvent {
+  username: string;
+  routerId: string | null;
+  mac: string | null;
+  result: AuthResult;
+  reason: string;
+}
+
+const FLUSH_MS = 50;
+const MAX_BATCH = 500;
+
+/**
+ * Records post-auth decisions. Writes are batched off the RADIUS hot path:
+ * an Access-Accept never waits for the log row (losing a few log rows on a crash
+ * is acceptable; losing accounting is not, and that path is synchronous).
+ */
+@Injectable()
+export class AuthEventsService implements OnApplicationShutdown {
+  private readonly log = new Logger(AuthEventsService.name);
+  private pending: NewAuthEvent[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(@InjectRepository(AuthEvent) private readonly events: Repository<AuthEvent>) {}
+
+  record(event: NewAuthEvent): void {
+    this.pending.push({ ...event, username: event.username.slice(0, 253), reason: event.reason.slice(0, 200) });
+    if (this.pending.length >= MAX_BATCH) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    if (!batch.length) return;
+    try {
+      await this.events.insert(batch);
+    } catch (err) {
+      this.log.warn(`dropped ${batch.length} auth events: ${(err as Error).message}`);
+    }
+  }
+
+  async list(q: AuthEventQuery): Promise<Page<AuthEvent>> {
+    await this.flush();
+    const qb = this.events.createQueryBuilder('e').orderBy('e.created_at', 'DESC').addOrderBy('e.id', 'DESC').take(q.limit).skip(q.offset);
+    if (q.username) qb.andWhere('lower(e.username) = lower(:u)', { u: q.username });
+    if (q.routerId) qb.andWhere('e.router_id = :r', { r: q.routerId });
+    if (q.mac) qb.andWhere('upper(e.mac) = upper(:m)', { m: q.mac });
+    const [items, total] = await qb.getManyAndCount();
+    return Page.of(items, total, q);
+  }
+
+  /** The latest decision for a device or login, for portals whose router sends no reason. */
+  async latest(where: { routerId?: string; mac?: string; username?: string }, since: Date): Promise<AuthEvent | null> {
+    await this.flush();
+    const qb = this.events.createQueryBuilder('e').where('e.created_at >= :since', { since }).orderBy('e.created_at', 'DESC').addOrderBy('e.id', 'DESC').limit(1);
+    if (where.routerId) qb.andWhere('e.router_id = :r', { r: where.routerId });
+    if (where.mac) qb.andWhere('upper(e.mac) = upper(:m)', { m: where.mac });
+    if (where.username) qb.andWhere('lower(e.username) = lower(:u)', { u: where.username });
+    return qb.getOne();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.flush();
+  }
+}

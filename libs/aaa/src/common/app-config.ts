@@ -1,0 +1,26 @@
+/**
+ * The validated, typed configuration every module reads. Built once at boot by
+ * apps/api (see apps/api/src/config) and provided globally, so libs never touch process.env.
+ */
+export class AppConfig {
+  port!: number;
+  host!: string;
+  /** Set once the database is known: either DATABASE_URL or the embedded server's URL. */
+  databaseUrl!: string;
+  dataDir!: string;
+  logLevel!: string;
+  adminToken!: string;
+  radiusApiToken!: string;
+  /** 32-byte key for encrypting passwords and secrets at rest. */
+  secretKey!: Buffer;
+  /** Mikrotik-Address-List value that marks a restricted (portal-only) login. */
+  restrictedAddressList!: string;
+  /** Admin accounts keep authenticating from cache while the DB is down (B050 fail-safe). */
+  adminFailsafe!: boolean;
+  acctInterimInterval!: number;
+  staleGraceSeconds!: number;
+  /** Public base URL of this API, used to build portal and logo links; optional. */
+  publicUrl?: string;
+  /** Reply to an RPC within this many milliseconds or report the router unreachable. */
+  rpcTimeoutMs!: number;
+}

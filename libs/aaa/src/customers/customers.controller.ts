@@ -1,0 +1,33 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { AdminApi } from '../common/auth.guards';
+import { PageQuery } from '../common/pagination';
+import { CreateCustomerDto, UpdateCustomerDto } from './customer.dto';
+import { CustomersService } from './customers.service';
+
+@ApiTags('customers')
+@AdminApi()
+@Controller('api/customers')
+export class CustomersController {
+  constructor(private readonly service: CustomersService) {}
+
+  @Post() create(@Body() dto: CreateCustomerDto) {
+    return this.service.create(dto);
+  }
+
+  @Get() list(@Query() q: PageQuery) {
+    return this.service.list(q);
+  }
+
+  @Get(':id') get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.service.get(id);
+  }
+
+  @Patch(':id') update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateCustomerDto) {
+    return this.service.update(id, dto);
+  }
+
+  @Delete(':id') @HttpCode(204) remove(@Param('id', ParseUUIDPipe) id: string) {
+    return this.service.remove(id);
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { CredentialVault } from '../common/credential-vault';
+import { orNotFound, rethrowDbError } from '../common/db-errors';
+import { Page, PageQuery } from '../common/pagination';
+import { generateToken, sha256Hex } from '../common/tokens';
+import { AAA_EVENTS } from '../events';
+import { Router } from './router.entity';
+import { CreateRouterDto, RouterView, RouterWithSecrets, UpdateRouterDto } from './router.dto';
+
+export function toRouterView(r: Router): RouterView {
+  const { radiusSecretEnc, uamSecretEnc, tokenHash, connectedInstance, updatedAt, ...rest } = r;
+  void radiusSecretEnc, void tokenHash, void updatedAt;
+  return { ...rest, hasUamSecret: !!uamSecretEnc, online: !!connectedInstance };
+}
+
+@Injectable()
+export class RoutersService {
+  constructor(
+    @InjectRepository(Router) private readonly routers: Repository<Router>,
+    private readonly vault: CredentialVault,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  async create(dto: CreateRouterDto): Promise<RouterWithSecrets> {
+    const radiusSecret = dto.radiusSecret ?? generateToken(30);
+    const token = generateToken();
+    const { radiusSecret: _r, uamSecret, ...fields } = dto;
+    void _r;
+    const saved = await this.routers
+      .save(
+        this.routers.create({
+          ...fields,
+          radiusSecretEnc: this.vault.encrypt(radiusSecret),
+          uamSecretEnc: uamSecret ? this.vault.encrypt(uamSecret) : null,
+          tokenHash: sha256Hex(token),
+        }),
+      )
+      .catch(rethrowDbError);
+    this.events.emit(AAA_EVENTS.routerChanged, { routerId: saved.id });
+    return { ...toRouterView(saved), radiusSecret, token };
+  }
+
+  async list(q: PageQuery): Promise<Page<RouterView>> {
+    const [items, total] = await this.routers.findAndCount({ order: { name: 'ASC' }, take: q.limit, skip: q.offset });
+    return Page.of(items.map(toRouterView), total, q);
+  }
+
+  async get(id: string): Promise<RouterView> {
+    return toRouterView(await this.load(id));
+  }
+
+  async update(id: string, dto: UpdateRouterDto): Promise<RouterView> {
+    const router = await this.load(id);
+    const { radiusSecret, uamSecret, ...fields } = dto;
+    Object.assign(router, fields);
+    if (radiusSecret) router.radiusSecretEnc = this.vault.encrypt(radiusSecret);
+    if (uamSecret !== undefined) router.uamSecretEnc = uamSecret ? this.vault.encrypt(uamSecret) : null;
+    const saved = await this.routers.save(router).catch(rethrowDbError);
+    this.events.emit(AAA_EVENTS.routerChanged, { routerId: id });
+    return toRouterView(saved);
+  }
+
+  /** Issues a new WebSocket token; the old one stops working at once. */
+  async rotateToken(id: string): Promise<{ token: string }> {
+    await this.load(id);
+    const token = generateToken();
+    await this.routers.update({ id }, { tokenHash: sha256Hex(token) });
+    return { token };
+  }
+
+  async remove(id: string): Promise<void> {
+    const { affected } = await this.routers.delete({ id });
+    orNotFound(affected || null, 'Router');
+    this.events.emit(AAA_EVENTS.routerChanged, { routerId: id });
+  }
+
+  private async load(id: string): Promise<Router> {
+    return orNotFound(await this.routers.findOneBy({ id }), 'Router');
+  }
+}

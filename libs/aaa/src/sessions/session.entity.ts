@@ -1,0 +1,23 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintNumber } from '../common/bigint.transformer';
+
+/** One accounting session (RFC 2866), unique per router and Acct-Session-Id. */
+@Entity('sessions')
+export class Session {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'router_id' }) routerId!: string;
+  @Column('uuid', { name: 'account_id', nullable: true }) accountId!: string | null;
+  @Column('text') username!: string;
+  @Column('text', { name: 'acct_session_id' }) acctSessionId!: string;
+  @Column('text', { name: 'acct_unique_id', nullable: true }) acctUniqueId!: string | null;
+  @Column('inet', { name: 'framed_ip', nullable: true }) framedIp!: string | null;
+  @Column('text', { name: 'calling_station_id', nullable: true }) callingStationId!: string | null;
+  @Column('text', { name: 'called_station_id', nullable: true }) calledStationId!: string | null;
+  @Column('timestamptz', { name: 'started_at' }) startedAt!: Date;
+  @Column('timestamptz', { name: 'last_seen_at' }) lastSeenAt!: Date;
+  @Column('timestamptz', { name: 'stopped_at', nullable: true }) stoppedAt!: Date | null;
+  @Column('bigint', { name: 'input_octets', default: 0, transformer: bigintNumber }) inputOctets!: number;
+  @Column('bigint', { name: 'output_octets', default: 0, transformer: bigintNumber }) outputOctets!: number;
+  @Column('int', { name: 'session_time', default: 0 }) sessionTime!: number;
+  @Column('text', { name: 'terminate_cause', nullable: true }) terminateCause!: string | null;
+}

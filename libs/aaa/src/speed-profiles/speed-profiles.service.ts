@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { orNotFound, rethrowDbError } from '../common/db-errors';
+import { Page, PageQuery } from '../common/pagination';
+import { AAA_EVENTS } from '../events';
+import { SpeedProfile } from './speed-profile.entity';
+import { CreateSpeedProfileDto, UpdateSpeedProfileDto } from './speed-profile.dto';
+
+@Injectable()
+export class SpeedProfilesService {
+  constructor(
+    @InjectRepository(SpeedProfile) private readonly profiles: Repository<SpeedProfile>,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  create(dto: CreateSpeedProfileDto): Promise<SpeedProfile> {
+    return this.profiles.save(this.profiles.create(dto)).catch(rethrowDbError);
+  }
+
+  async list(q: PageQuery): Promise<Page<SpeedProfile>> {
+    const [items, total] = await this.profiles.findAndCount({ order: { name: 'ASC' }, take: q.limit, skip: q.offset });
+    return Page.of(items, total, q);
+  }
+
+  async get(id: string): Promise<SpeedProfile> {
+    return orNotFound(await this.profiles.findOneBy({ id }), 'Speed profile');
+  }
+
+  async update(id: string, dto: UpdateSpeedProfileDto): Promise<SpeedProfile> {
+    const saved = await this.profiles.save(Object.assign(await this.get(id), dto)).catch(rethrowDbError);
+    this.events.emit(AAA_EVENTS.profileChanged, { profileId: id });
+    return saved;
+  }
+
+  async remove(id: string): Promise<void> {
+    const { affected } = await this.profiles.delete({ id });
+    orNotFound(affected || null, 'Speed profile');
+    this.events.emit(AAA_EVENTS.profileChanged, { profileId: id });
+  }
+}
