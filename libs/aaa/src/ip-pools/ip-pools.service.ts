@@ -49,11 +49,14 @@ export class IpPoolsService {
     if (!pool) throw new BadRequestException('ipPoolId does not name an existing IP pool');
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ip_pool:${poolId}`]);
     const rows: { ip: string }[] = await tx.query(
-      `SELECT host(network(p.cidr) + s) AS ip
-         FROM ip_pools p, generate_series(1::bigint, (2::bigint ^ (32 - masklen(p.cidr)))::bigint - 2) AS s
+      // set_masklen(.., 32): inet equality compares masks too, and stored addresses are /32.
+      `SELECT host(a.ip) AS ip
+         FROM ip_pools p
+         CROSS JOIN LATERAL generate_series(1::bigint, (2::bigint ^ (32 - masklen(p.cidr)))::bigint - 2) AS s
+         CROSS JOIN LATERAL (SELECT set_masklen(network(p.cidr) + s, 32) AS ip) a
         WHERE p.id = $1
-          AND (p.gateway IS NULL OR network(p.cidr) + s <> p.gateway)
-          AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.static_ip = network(p.cidr) + s)
+          AND (p.gateway IS NULL OR a.ip <> set_masklen(p.gateway, 32))
+          AND NOT EXISTS (SELECT 1 FROM accounts x WHERE x.static_ip = a.ip)
         ORDER BY s
         LIMIT 1`,
       [poolId],

@@ -1,0 +1,48 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { AppConfig } from '@app/aaa';
+import { createApp } from '../../apps/api/src/app.factory';
+import { loadConfig } from '../../apps/api/src/config/load-config';
+import { createTestDatabase } from './test-db';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const RADIUS_TOKEN = 'test-radius-token-0123456789';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  /** http://127.0.0.1:<port>, for FreeRADIUS, browsers and WebSocket clients. */
+  url: string;
+  databaseUrl: string;
+  admin(): AdminClient;
+  close(): Promise<void>;
+}
+
+type Method = 'get' | 'post' | 'patch' | 'delete';
+export type AdminClient = Record<Method, (path: string) => request.Test>;
+
+/** Boots the real app (Fastify, real PostgreSQL, migrations) on a random port. */
+export async function startTestApp(env: Record<string, string> = {}, databaseUrl?: string): Promise<TestApp> {
+  const dbUrl = databaseUrl ?? (await createTestDatabase());
+  const config = loadConfig({
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'aaa-test-data-')),
+    DATABASE_URL: dbUrl,
+    ADMIN_TOKEN,
+    RADIUS_API_TOKEN: RADIUS_TOKEN,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as { port: number }).port;
+  const url = `http://127.0.0.1:${port}`;
+  const admin = (): AdminClient => {
+    const agent = request(url);
+    const wrap = (m: Method) => (path: string) => agent[m](path).set('authorization', `Bearer ${ADMIN_TOKEN}`);
+    return { get: wrap('get'), post: wrap('post'), patch: wrap('patch'), delete: wrap('delete') };
+  };
+  return { app, config, url, databaseUrl: dbUrl, admin, close: () => app.close() };
+}
