@@ -15,7 +15,13 @@ import { IpPoolsController } from './ip-pools/ip-pools.controller';
 import { IpPoolsService } from './ip-pools/ip-pools.service';
 import { RoutersController } from './routers/routers.controller';
 import { RoutersService } from './routers/routers.service';
+import { AccountLookup } from './radius/account-lookup';
+import { AccountingService } from './radius/accounting.service';
+import { AuthorizeService } from './radius/authorize.service';
+import { RadiusController } from './radius/radius.controller';
+import { RouterDirectory } from './routers/router-directory.service';
 import { SessionsController } from './sessions/sessions.controller';
+import { StaleSessionReaper } from './sessions/stale-session.reaper';
 import { SessionsQueryService } from './sessions/sessions.query.service';
 import { SpeedProfilesController } from './speed-profiles/speed-profiles.controller';
 import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
@@ -31,6 +37,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     RoutersController,
     SessionsController,
     AuthEventsController,
+    RadiusController,
   ],
   providers: [
     Clock,
@@ -45,7 +52,12 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     RoutersService,
     SessionsQueryService,
     AuthEventsService,
+    RouterDirectory,
+    AccountLookup,
+    AuthorizeService,
+    AccountingService,
+    StaleSessionReaper,
   ],
-  exports: [TypeOrmModule, Clock, CredentialVault, PgNotifier, AdminGuard, AuthEventsService, RoutersService, SessionsQueryService],
+  exports: [TypeOrmModule, Clock, CredentialVault, PgNotifier, AdminGuard, AuthEventsService, RoutersService, RouterDirectory, SessionsQueryService],
 })
 export class AaaModule {}

@@ -19,3 +19,6 @@ export * from './routers/routers.service';
 export * from './sessions/session.entity';
 export * from './sessions/sessions.query.service';
 export * from './speed-profiles/speed-profile.entity';
+export * from './routers/router-directory.service';
+export * from './sessions/stale-session.reaper';
+export * from './radius/radius-request';

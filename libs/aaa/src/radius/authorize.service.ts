@@ -1,0 +1,117 @@
+import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../common/app-config';
+import { Clock } from '../common/clock';
+import { CredentialVault } from '../common/credential-vault';
+import { safeEqual } from '../common/tokens';
+import { AuthEventsService } from '../auth-events/auth-events.service';
+import { Router } from '../routers/router.entity';
+import { AccountLookup, AuthAccount } from './account-lookup';
+import { decide, Decision } from './policy';
+import { AccessRequest } from './radius-request';
+import { buildReply } from './reply-builder';
+import { encodeAttributes, RestResponse } from './rlm-rest.codec';
+
+export interface AuthorizeOutcome {
+  /** 200 = continue (FreeRADIUS verifies or accepts), 401 = reject. */
+  status: 200 | 401;
+  body: RestResponse;
+}
+
+@Injectable()
+export class AuthorizeService {
+  private readonly log = new Logger(AuthorizeService.name);
+
+  constructor(
+    private readonly accounts: AccountLookup,
+    private readonly events: AuthEventsService,
+    private readonly vault: CredentialVault,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  async authorize(req: AccessRequest, router: Router | null): Promise<AuthorizeOutcome> {
+    const account = await this.load(req.username);
+    const cleartext = account ? this.vault.decrypt(account.passwordEnc) : undefined;
+    // PAP is decided here, in one HTTP round trip; CHAP/MS-CHAP are verified by FreeRADIUS.
+    const passwordOk = req.password !== undefined && cleartext !== undefined ? safeEqual(req.password, cleartext) : req.password !== undefined ? false : undefined;
+    const decision = decide({
+      account,
+      passwordOk,
+      callingStationId: req.callingStationId,
+      openSessions: account?.openSessions ?? [],
+      now: this.clock.now(),
+      interimInterval: this.config.acctInterimInterval,
+    });
+    const base = { username: req.username, routerId: router?.id ?? null, mac: req.callingStationId };
+
+    if (decision.result === 'reject') {
+      this.events.record({ ...base, result: 'reject', reason: decision.reason });
+      return {
+        status: 401,
+        body: encodeAttributes({ 'reply:Reply-Message': decision.message, 'control:Aaa-Auth-Reason': decision.reason, 'control:Aaa-Event-Logged': 1 }),
+      };
+    }
+    if (decision.replaceSessionsOf && account) await this.closeReplacedSessions(account.id, decision.replaceSessionsOf);
+    const restricted = decision.restrictedBy.length > 0;
+    const reason = restricted ? decision.restrictedBy.join(',') : 'ok';
+    const body = encodeAttributes({
+      ...buildReply(router?.vendor ?? 'generic', decision.reply, restricted, this.config.restrictedAddressList),
+      ...this.credential(req, account!, cleartext!),
+      'control:Aaa-Account-Group': account!.group,
+      'control:Aaa-Auth-Reason': restricted ? `restricted:${reason}` : 'ok',
+    });
+    if (passwordOk) {
+      this.events.record({ ...base, result: restricted ? 'restricted' : 'accept', reason });
+      body['control:Aaa-Event-Logged'] = 1;
+    }
+    return { status: 200, body };
+  }
+
+  /** FreeRADIUS gets the cleartext only when it must verify (CHAP/MS-CHAP) or cache an admin. */
+  private credential(req: AccessRequest, account: AuthAccount, cleartext: string): Record<string, string | undefined> {
+    if (req.password !== undefined && account.group !== 'admin') return { 'control:Auth-Type': 'Accept' };
+    return {
+      'control:Auth-Type': req.password !== undefined ? 'Accept' : undefined,
+      'control:Cleartext-Password': cleartext,
+      'control:NT-Password': `0x${account.ntHash}`,
+    };
+  }
+
+  private async load(username: string): Promise<AuthAccount | null> {
+    try {
+      return await this.accounts.byUsername(username);
+    } catch (err) {
+      const admin = this.accounts.cachedAdmin(username);
+      this.log.warn(`account lookup failed (${(err as Error).message}); ${admin ? 'admin fail-safe' : 'fail-closed'}`);
+      if (admin) return admin;
+      throw new ServiceUnavailableException('Account store unavailable');
+    }
+  }
+
+  /** The same device logging in again: its previous session is gone on the router. */
+  private async closeReplacedSessions(accountId: string, mac: string): Promise<void> {
+    await this.db.query(
+      `UPDATE sessions SET stopped_at = now(), terminate_cause = 'Session-Replaced'
+        WHERE account_id = $1 AND calling_station_id = $2 AND stopped_at IS NULL`,
+      [accountId, mac],
+    );
+  }
+
+  /** Post-auth, for decisions FreeRADIUS finished (CHAP/MS-CHAP, rejects it made). */
+  recordPostAuth(input: { username: string; router: Router | null; mac: string | null; result: 'accept' | 'reject'; reason?: string }): void {
+    const reason = input.reason ?? '';
+    const base = { username: input.username, routerId: input.router?.id ?? null, mac: input.mac };
+    if (input.result === 'reject') {
+      // An authorize that said "ok" followed by a reject means FreeRADIUS found the password wrong.
+      const why = !reason || reason === 'ok' || reason.startsWith('restricted:') ? 'wrong_password' : reason;
+      this.events.record({ ...base, result: 'reject', reason: why });
+    } else if (reason.startsWith('restricted:')) {
+      this.events.record({ ...base, result: 'restricted', reason: reason.slice('restricted:'.length) });
+    } else {
+      this.events.record({ ...base, result: 'accept', reason: 'ok' });
+    }
+  }
+}

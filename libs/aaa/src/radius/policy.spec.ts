@@ -1,0 +1,104 @@
+import { decide, PolicyAccount, PolicyInput } from './policy';
+
+const NOW = new Date('2026-11-22T12:00:00Z');
+const HOUR = 3600_000;
+
+const account = (over: Partial<PolicyAccount> = {}): PolicyAccount => ({
+  kind: 'vpn',
+  group: 'user',
+  status: 'active',
+  staticIp: '10.0.0.2',
+  expiresAt: null,
+  quotaBytes: null,
+  usedBytes: 0,
+  maxSessions: 1,
+  restrictions: [],
+  profile: {
+    downloadKbps: 10000,
+    uploadKbps: 2000,
+    burstDownloadKbps: null,
+    burstUploadKbps: null,
+    burstThresholdPercent: null,
+    burstTimeSeconds: null,
+    sessionTimeoutSeconds: 86400,
+    idleTimeoutSeconds: 600,
+  },
+  ...over,
+});
+
+const input = (over: Partial<PolicyInput> = {}): PolicyInput => ({
+  account: account(),
+  passwordOk: true,
+  callingStationId: 'AA:AA:AA:AA:AA:01',
+  openSessions: [],
+  now: NOW,
+  interimInterval: 300,
+  ...over,
+});
+
+describe('decide()', () => {
+  it.each<[string, Partial<PolicyInput>, string]>([
+    ['unknown user', { account: null }, 'unknown_user'],
+    ['wrong password', { passwordOk: false }, 'wrong_password'],
+    ['wrong password beats banned (no status leak)', { passwordOk: false, account: account({ status: 'banned' }) }, 'wrong_password'],
+    ['banned', { account: account({ status: 'banned' }) }, 'banned'],
+    ['disabled', { account: account({ status: 'disabled' }) }, 'disabled'],
+    ['banned under CHAP (password unknown yet)', { passwordOk: undefined, account: account({ status: 'banned' }) }, 'banned'],
+    ['another device already online', { openSessions: ['BB:BB:BB:BB:BB:02'] }, 'max_sessions'],
+    ['open session without MAC counts', { openSessions: [null] }, 'max_sessions'],
+    ['expired hotspot', { account: account({ kind: 'hotspot', expiresAt: new Date(NOW.getTime() - HOUR) }) }, 'expired'],
+    ['hotspot quota used up', { account: account({ kind: 'hotspot', quotaBytes: 100, usedBytes: 100 }) }, 'quota_exceeded'],
+    ['hotspot with unpaid flag', { account: account({ kind: 'hotspot', restrictions: ['unpaid'] }) }, 'restricted'],
+  ])('rejects: %s', (_name, over, reason) => {
+    expect(decide(input(over))).toMatchObject({ result: 'reject', reason });
+  });
+
+  it.each<[string, Partial<PolicyInput>, string[]]>([
+    ['expired vpn', { account: account({ expiresAt: new Date(NOW.getTime() - 1) }) }, ['expired']],
+    ['vpn quota used up', { account: account({ quotaBytes: 10, usedBytes: 11 }) }, ['quota_exceeded']],
+    ['vpn unpaid', { account: account({ restrictions: ['unpaid'] }) }, ['unpaid']],
+    ['vpn expired and unpaid', { account: account({ expiresAt: NOW, restrictions: ['unpaid'] }) }, ['expired', 'unpaid']],
+  ])('restricted accept, never reject (B050): %s', (_name, over, restrictedBy) => {
+    const d = decide(input(over));
+    expect(d).toMatchObject({ result: 'accept', restrictedBy });
+    if (d.result === 'accept') {
+      expect(d.reply.framedIp).toBe('10.0.0.2');
+      expect(d.reply.remainingBytes).toBeNull();
+    }
+  });
+
+  it('accepts with the static IP, profile timeouts and remaining quota', () => {
+    const d = decide(input({ account: account({ quotaBytes: 5000, usedBytes: 1000 }) }));
+    expect(d).toEqual({
+      result: 'accept',
+      restrictedBy: [],
+      replaceSessionsOf: null,
+      reply: expect.objectContaining({ framedIp: '10.0.0.2', sessionTimeout: 86400, idleTimeout: 600, interimInterval: 300, remainingBytes: 4000 }),
+    });
+  });
+
+  it('caps Session-Timeout at the time left until expiry', () => {
+    const d = decide(input({ account: account({ expiresAt: new Date(NOW.getTime() + HOUR) }) }));
+    expect(d.result === 'accept' && d.reply.sessionTimeout).toBe(3600);
+  });
+
+  it('lets the same device reconnect and marks its stale session for replacement', () => {
+    const d = decide(input({ openSessions: ['AA:AA:AA:AA:AA:01'] }));
+    expect(d).toMatchObject({ result: 'accept', replaceSessionsOf: 'AA:AA:AA:AA:AA:01' });
+  });
+
+  it('allows parallel devices up to maxSessions', () => {
+    expect(decide(input({ account: account({ maxSessions: 2 }), openSessions: ['BB:BB:BB:BB:BB:02'] })).result).toBe('accept');
+    expect(decide(input({ account: account({ maxSessions: 2 }), openSessions: ['B1', 'B2'] })).result).toBe('reject');
+  });
+
+  it('gives hotspot logins no Framed-IP-Address', () => {
+    const d = decide(input({ account: account({ kind: 'hotspot' }) }));
+    expect(d.result === 'accept' && d.reply.framedIp).toBeNull();
+  });
+
+  it('is deterministic for the same inputs', () => {
+    const i = input({ account: account({ quotaBytes: 10, usedBytes: 3, expiresAt: new Date(NOW.getTime() + HOUR) }) });
+    expect(decide(i)).toEqual(decide(i));
+  });
+});

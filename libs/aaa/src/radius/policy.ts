@@ -1,0 +1,109 @@
+/**
+ * The RADIUS decision as a pure function: same inputs (including `now`), same answer.
+ * B050: reject is reserved for disabled/banned/abuse; expiry, quota and unpaid flags
+ * give vpn logins a restricted accept (portal-only) instead.
+ */
+export type Kind = 'vpn' | 'hotspot';
+
+export interface PolicyAccount {
+  kind: Kind;
+  group: 'user' | 'admin';
+  status: 'active' | 'disabled' | 'banned';
+  staticIp: string | null;
+  expiresAt: Date | null;
+  quotaBytes: number | null;
+  usedBytes: number;
+  maxSessions: number;
+  restrictions: string[];
+  profile: {
+    downloadKbps: number;
+    uploadKbps: number;
+    burstDownloadKbps: number | null;
+    burstUploadKbps: number | null;
+    burstThresholdPercent: number | null;
+    burstTimeSeconds: number | null;
+    sessionTimeoutSeconds: number | null;
+    idleTimeoutSeconds: number | null;
+  } | null;
+}
+
+export interface PolicyInput {
+  account: PolicyAccount | null;
+  /** undefined: FreeRADIUS checks the password (CHAP/MS-CHAP); boolean: the API checked it (PAP). */
+  passwordOk: boolean | undefined;
+  callingStationId: string | null;
+  /** Calling-Station-Ids of the account's open sessions. */
+  openSessions: (string | null)[];
+  now: Date;
+  interimInterval: number;
+}
+
+export type RejectReason = 'unknown_user' | 'wrong_password' | 'banned' | 'disabled' | 'max_sessions' | 'expired' | 'quota_exceeded' | 'restricted';
+export type RestrictReason = 'expired' | 'quota_exceeded' | string;
+
+export interface ReplyPlan {
+  framedIp: string | null;
+  sessionTimeout: number | null;
+  idleTimeout: number | null;
+  interimInterval: number;
+  rate: PolicyAccount['profile'];
+  remainingBytes: number | null;
+}
+
+export type Decision =
+  | { result: 'reject'; reason: RejectReason; message: string }
+  | { result: 'accept'; restrictedBy: RestrictReason[]; reply: ReplyPlan; replaceSessionsOf: string | null };
+
+const MESSAGES: Record<RejectReason, string> = {
+  unknown_user: 'Login failed: wrong username or password',
+  wrong_password: 'Login failed: wrong username or password',
+  banned: 'Account banned',
+  disabled: 'Account disabled',
+  max_sessions: 'Too many simultaneous sessions',
+  expired: 'Account expired',
+  quota_exceeded: 'Data quota used up',
+  restricted: 'Account restricted',
+};
+
+const reject = (reason: RejectReason): Decision => ({ result: 'reject', reason, message: MESSAGES[reason] });
+
+export function decide(input: PolicyInput): Decision {
+  const { account: a, now } = input;
+  if (!a) return reject('unknown_user');
+  if (input.passwordOk === false) return reject('wrong_password');
+  if (a.status === 'banned') return reject('banned');
+  if (a.status === 'disabled') return reject('disabled');
+
+  // The same device reconnecting replaces its own stale session instead of counting against the limit.
+  const sameDevice = input.callingStationId !== null && input.openSessions.includes(input.callingStationId);
+  const others = input.openSessions.filter((mac) => mac === null || mac !== input.callingStationId).length;
+  if (others >= a.maxSessions) return reject('max_sessions');
+
+  const limits: RestrictReason[] = [];
+  if (a.expiresAt && a.expiresAt.getTime() <= now.getTime()) limits.push('expired');
+  if (a.quotaBytes !== null && a.usedBytes >= a.quotaBytes) limits.push('quota_exceeded');
+  if (a.kind === 'hotspot') {
+    if (limits.length) return reject(limits[0] as RejectReason);
+    if (a.restrictions.length) return reject('restricted');
+  }
+  const restrictedBy = [...limits, ...a.restrictions];
+  return {
+    result: 'accept',
+    restrictedBy,
+    replaceSessionsOf: sameDevice ? input.callingStationId : null,
+    reply: replyPlan(a, input, restrictedBy.length > 0),
+  };
+}
+
+function replyPlan(a: PolicyAccount, input: PolicyInput, restricted: boolean): ReplyPlan {
+  const untilExpiry = a.expiresAt && !restricted ? Math.floor((a.expiresAt.getTime() - input.now.getTime()) / 1000) : null;
+  const timeouts = [a.profile?.sessionTimeoutSeconds ?? null, untilExpiry].filter((v): v is number => v !== null && v > 0);
+  return {
+    framedIp: a.kind === 'vpn' ? a.staticIp : null,
+    sessionTimeout: timeouts.length ? Math.min(...timeouts) : null,
+    idleTimeout: a.profile?.idleTimeoutSeconds ?? null,
+    interimInterval: input.interimInterval,
+    rate: a.profile,
+    remainingBytes: a.quotaBytes !== null && !restricted ? Math.max(a.quotaBytes - a.usedBytes, 0) : null,
+  };
+}
