@@ -84,6 +84,7 @@ export class RadiusController {
 
   /** Dynamic clients: FreeRADIUS asks about unknown source IPs; 404 makes it drop the packet. */
   @Post('clients')
+  @HttpCode(200)
   async client(@Query() q: ClientQuery): Promise<RestResponse> {
     const router = await this.routers.findByIp(q.ip);
     if (!router) throw new NotFoundException('No router with this nasIp');
