@@ -18,8 +18,16 @@ describe('admin API (real PostgreSQL)', () => {
   it('gives a customer with two accounts two distinct static IPs from a pool', async () => {
     const pool = await t.admin().post('/api/ip-pools').send({ name: 'p1', cidr: '10.50.0.0/24' }).expect(201);
     const c = await t.admin().post('/api/customers').send({ name: 'Alice' }).expect(201);
-    const a1 = await t.admin().post(`/api/customers/${c.body.id}/accounts`).send({ username: 'alice.phone', password: 'secret-1', kind: 'vpn', group: 'user', ipPoolId: pool.body.id }).expect(201);
-    const a2 = await t.admin().post(`/api/customers/${c.body.id}/accounts`).send({ username: 'alice.laptop', password: 'secret-2', kind: 'vpn', group: 'user', ipPoolId: pool.body.id }).expect(201);
+    const a1 = await t
+      .admin()
+      .post(`/api/customers/${c.body.id}/accounts`)
+      .send({ username: 'alice.phone', password: 'secret-1', kind: 'vpn', group: 'user', ipPoolId: pool.body.id })
+      .expect(201);
+    const a2 = await t
+      .admin()
+      .post(`/api/customers/${c.body.id}/accounts`)
+      .send({ username: 'alice.laptop', password: 'secret-2', kind: 'vpn', group: 'user', ipPoolId: pool.body.id })
+      .expect(201);
     expect(a1.body.staticIp).toBe('10.50.0.2');
     expect(a2.body.staticIp).toBe('10.50.0.3');
     expect(a1.body).not.toHaveProperty('password');
@@ -34,7 +42,10 @@ describe('admin API (real PostgreSQL)', () => {
     const c = await t.admin().post('/api/customers').send({ name: 'Bulk' }).expect(201);
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        t.admin().post(`/api/customers/${c.body.id}/accounts`).send({ username: `bulk${i}`, password: 'pw-pw-pw', kind: 'vpn', ipPoolId: pool.body.id }),
+        t
+          .admin()
+          .post(`/api/customers/${c.body.id}/accounts`)
+          .send({ username: `bulk${i}`, password: 'pw-pw-pw', kind: 'vpn', ipPoolId: pool.body.id }),
       ),
     );
     const ok = results.filter((r) => r.status === 201);
@@ -49,20 +60,35 @@ describe('admin API (real PostgreSQL)', () => {
 
   it('rejects a duplicate username case-insensitively and a taken static IP with 409', async () => {
     const c = await t.admin().post('/api/customers').send({ name: 'Bob' }).expect(201);
-    await t.admin().post(`/api/customers/${c.body.id}/accounts`).send({ username: 'Bob', password: 'pw-pw-pw', kind: 'vpn', staticIp: '10.70.0.5' }).expect(201);
+    await t
+      .admin()
+      .post(`/api/customers/${c.body.id}/accounts`)
+      .send({ username: 'Bob', password: 'pw-pw-pw', kind: 'vpn', staticIp: '10.70.0.5' })
+      .expect(201);
     const dup = await t.admin().post(`/api/customers/${c.body.id}/accounts`).send({ username: 'bob', password: 'pw-pw-pw', kind: 'vpn' });
     expect(dup.status).toBe(409);
     expect(dup.body.message).toBe('Username already exists');
-    const ip = await t.admin().post(`/api/customers/${c.body.id}/accounts`).send({ username: 'bob2', password: 'pw-pw-pw', kind: 'vpn', staticIp: '10.70.0.5' });
+    const ip = await t
+      .admin()
+      .post(`/api/customers/${c.body.id}/accounts`)
+      .send({ username: 'bob2', password: 'pw-pw-pw', kind: 'vpn', staticIp: '10.70.0.5' });
     expect(ip.status).toBe(409);
     expect(ip.body.message).toBe('Static IP is already taken');
   });
 
   it('releases the static IP when the account is deleted', async () => {
     const c = await t.admin().post('/api/customers').send({ name: 'Carol' }).expect(201);
-    const a = await t.admin().post(`/api/customers/${c.body.id}/accounts`).send({ username: 'carol', password: 'pw-pw-pw', kind: 'vpn', staticIp: '10.80.0.9' }).expect(201);
+    const a = await t
+      .admin()
+      .post(`/api/customers/${c.body.id}/accounts`)
+      .send({ username: 'carol', password: 'pw-pw-pw', kind: 'vpn', staticIp: '10.80.0.9' })
+      .expect(201);
     await t.admin().delete(`/api/accounts/${a.body.id}`).expect(204);
-    await t.admin().post(`/api/customers/${c.body.id}/accounts`).send({ username: 'carol2', password: 'pw-pw-pw', kind: 'vpn', staticIp: '10.80.0.9' }).expect(201);
+    await t
+      .admin()
+      .post(`/api/customers/${c.body.id}/accounts`)
+      .send({ username: 'carol2', password: 'pw-pw-pw', kind: 'vpn', staticIp: '10.80.0.9' })
+      .expect(201);
   });
 
   it.each([
@@ -108,7 +134,11 @@ describe('admin API (real PostgreSQL)', () => {
   });
 
   it('returns router secrets once and never in lists', async () => {
-    const r = await t.admin().post('/api/routers').send({ name: 'r1', vendor: 'mikrotik', nasIdentifier: 'mt-1', nasIp: '127.0.0.9' }).expect(201);
+    const r = await t
+      .admin()
+      .post('/api/routers')
+      .send({ name: 'r1', vendor: 'mikrotik', nasIdentifier: 'mt-1', nasIp: '127.0.0.9' })
+      .expect(201);
     expect(r.body.radiusSecret.length).toBeGreaterThanOrEqual(32);
     expect(r.body.token.length).toBeGreaterThanOrEqual(32);
     const list = await t.admin().get('/api/routers').expect(200);

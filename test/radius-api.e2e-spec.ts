@@ -15,7 +15,12 @@ describe('/radius/* (rlm_rest contract, real PostgreSQL)', () => {
   });
   afterAll(() => t.close());
 
-  const account = (body: Record<string, unknown>) => t.admin().post(`/api/customers/${customerId}/accounts`).send({ kind: 'vpn', password: 'pw-pw-pw', ...body }).expect(201);
+  const account = (body: Record<string, unknown>) =>
+    t
+      .admin()
+      .post(`/api/customers/${customerId}/accounts`)
+      .send({ kind: 'vpn', password: 'pw-pw-pw', ...body })
+      .expect(201);
   const acct = (attrs: Record<string, string | number>) => radiusCall(t.url, 'accounting', NAS, { 'NAS-Identifier': 'mt-acct', ...attrs });
   const session = async (id: string) => (await sql(t.databaseUrl, 'SELECT * FROM sessions WHERE acct_session_id = $1', [id]))[0];
 
@@ -27,7 +32,10 @@ describe('/radius/* (rlm_rest contract, real PostgreSQL)', () => {
   it('validates its inputs with 400s', async () => {
     expect((await radiusCall(t.url, 'authorize', 'not-an-ip', { 'User-Name': 'x' })).status).toBe(400);
     expect((await radiusCall(t.url, 'authorize', NAS, {})).status).toBe(400);
-    const arr = await request(t.url).post(`/radius/accounting?nas=${NAS}`).set('x-radius-token', 'test-radius-token-0123456789').send([1, 2]);
+    const arr = await request(t.url)
+      .post(`/radius/accounting?nas=${NAS}`)
+      .set('x-radius-token', 'test-radius-token-0123456789')
+      .send([1, 2]);
     expect(arr.status).toBe(400);
   });
 
@@ -39,8 +47,20 @@ describe('/radius/* (rlm_rest contract, real PostgreSQL)', () => {
 
   it('is idempotent and order-safe: retransmits, Interim before Start, late Interim after Stop', async () => {
     const a = await account({ username: 'acct1', quotaBytes: 10 * 2 ** 32 });
-    const base = { 'User-Name': 'acct1', 'Acct-Session-Id': 's-1', 'Calling-Station-Id': 'aa-bb-cc-dd-ee-01', 'Framed-IP-Address': '10.9.0.2' };
-    await acct({ ...base, 'Acct-Status-Type': 'Interim-Update', 'Acct-Input-Octets': 100, 'Acct-Output-Octets': 5, 'Acct-Output-Gigawords': 1, 'Acct-Session-Time': 60 }).expect(204);
+    const base = {
+      'User-Name': 'acct1',
+      'Acct-Session-Id': 's-1',
+      'Calling-Station-Id': 'aa-bb-cc-dd-ee-01',
+      'Framed-IP-Address': '10.9.0.2',
+    };
+    await acct({
+      ...base,
+      'Acct-Status-Type': 'Interim-Update',
+      'Acct-Input-Octets': 100,
+      'Acct-Output-Octets': 5,
+      'Acct-Output-Gigawords': 1,
+      'Acct-Session-Time': 60,
+    }).expect(204);
     await acct({ ...base, 'Acct-Status-Type': 'Start' }).expect(204);
     await acct({ ...base, 'Acct-Status-Type': 'Start' }).expect(204);
     let s = await session('s-1');
@@ -48,7 +68,15 @@ describe('/radius/* (rlm_rest contract, real PostgreSQL)', () => {
     expect(Number(s.output_octets)).toBe(2 ** 32 + 5);
     expect(s.calling_station_id).toBe('AA:BB:CC:DD:EE:01');
     expect(s.account_id).toBe(a.body.id);
-    const stop = { ...base, 'Acct-Status-Type': 'Stop', 'Acct-Input-Octets': 300, 'Acct-Output-Octets': 9, 'Acct-Output-Gigawords': 1, 'Acct-Session-Time': 120, 'Acct-Terminate-Cause': 'User-Request' };
+    const stop = {
+      ...base,
+      'Acct-Status-Type': 'Stop',
+      'Acct-Input-Octets': 300,
+      'Acct-Output-Octets': 9,
+      'Acct-Output-Gigawords': 1,
+      'Acct-Session-Time': 120,
+      'Acct-Terminate-Cause': 'User-Request',
+    };
     await acct(stop).expect(204);
     await acct(stop).expect(204);
     await acct({ ...base, 'Acct-Status-Type': 'Interim-Update', 'Acct-Input-Octets': 200, 'Acct-Session-Time': 90 }).expect(204);

@@ -18,7 +18,10 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config);
   const stopEmbedded = async () => embedded?.stop().catch(() => undefined);
   process.once('beforeExit', () => void stopEmbedded());
-  app.getHttpAdapter().getInstance().addHook('onClose', async () => stopEmbedded());
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onClose', async () => stopEmbedded());
   await app.listen(config.port, config.host);
   process.stdout.write(`API listening on http://${config.host}:${config.port} (Swagger UI at /docs)\n`);
 }

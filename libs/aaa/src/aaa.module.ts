@@ -58,6 +58,16 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     AccountingService,
     StaleSessionReaper,
   ],
-  exports: [TypeOrmModule, Clock, CredentialVault, PgNotifier, AdminGuard, AuthEventsService, RoutersService, RouterDirectory, SessionsQueryService],
+  exports: [
+    TypeOrmModule,
+    Clock,
+    CredentialVault,
+    PgNotifier,
+    AdminGuard,
+    AuthEventsService,
+    RoutersService,
+    RouterDirectory,
+    SessionsQueryService,
+  ],
 })
 export class AaaModule {}

@@ -3,7 +3,13 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxL
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase()) ? false : value;
+  value === undefined || value === ''
+    ? undefined
+    : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase())
+      ? true
+      : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase())
+        ? false
+        : value;
 
 /** Every environment variable the API reads, with its rule. Unknown variables are ignored. */
 export class EnvSchema {
@@ -15,11 +21,17 @@ export class EnvSchema {
   @IsOptional() @IsString() @MinLength(1) DATA_DIR?: string;
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL?: string;
   @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' }) @MaxLength(512) ADMIN_TOKEN?: string;
-  @IsOptional() @IsString() @MinLength(16, { message: 'RADIUS_API_TOKEN must be at least 16 characters' }) @MaxLength(512) RADIUS_API_TOKEN?: string;
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'RADIUS_API_TOKEN must be at least 16 characters' })
+  @MaxLength(512)
+  RADIUS_API_TOKEN?: string;
   @IsOptional()
   @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { message: 'SECRET_KEY must be 32 bytes as 64 hex characters or base64' })
   SECRET_KEY?: string;
-  @IsOptional() @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'RESTRICTED_ADDRESS_LIST must be 1-64 of A-Z a-z 0-9 _ . -' }) RESTRICTED_ADDRESS_LIST?: string;
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'RESTRICTED_ADDRESS_LIST must be 1-64 of A-Z a-z 0-9 _ . -' })
+  RESTRICTED_ADDRESS_LIST?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() ADMIN_FAILSAFE?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400) ACCT_INTERIM_INTERVAL?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86400) STALE_GRACE_SECONDS?: number;

@@ -42,8 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
   mkdirSync(dataDir, { recursive: true, mode: 0o711 });
   chmodSync(dataDir, 0o711);
   const token = () => randomBytes(32).toString('base64url');
-  const keyText =
-    e.SECRET_KEY ?? persistedSecret(dataDir, 'secret.key', () => randomBytes(32).toString('hex'));
+  const keyText = e.SECRET_KEY ?? persistedSecret(dataDir, 'secret.key', () => randomBytes(32).toString('hex'));
   const secretKey = /^[0-9a-fA-F]{64}$/.test(keyText) ? Buffer.from(keyText, 'hex') : Buffer.from(keyText, 'base64');
   return Object.assign(new AppConfig(), {
     port: e.PORT ?? 3000,
@@ -52,8 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     dataDir,
     logLevel: e.LOG_LEVEL ?? 'info',
     adminToken:
-      e.ADMIN_TOKEN ??
-      persistedSecret(dataDir, 'admin-token', token, (v) => opts.onAdminTokenCreated?.(v, join(dataDir, 'admin-token'))),
+      e.ADMIN_TOKEN ?? persistedSecret(dataDir, 'admin-token', token, (v) => opts.onAdminTokenCreated?.(v, join(dataDir, 'admin-token'))),
     radiusApiToken: e.RADIUS_API_TOKEN ?? persistedSecret(dataDir, 'radius-api-token', token),
     secretKey,
     restrictedAddressList: e.RESTRICTED_ADDRESS_LIST ?? 'restricted',

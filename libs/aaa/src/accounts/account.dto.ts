@@ -1,7 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsIP, IsOptional, IsUUID, Matches, Max, MaxLength, Min, ValidateIf,
+  ArrayMaxSize,
+  IsArray,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsIP,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
 import { IsPassword, IsUsername, OptionalUuid } from '../common/validation';

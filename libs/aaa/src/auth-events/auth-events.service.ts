@@ -68,7 +68,12 @@ export class AuthEventsService implements OnApplicationShutdown {
   /** The latest decision for a device or login, for portals whose router sends no reason. */
   async latest(where: { routerId?: string; mac?: string; username?: string }, since: Date): Promise<AuthEvent | null> {
     await this.flush();
-    const qb = this.events.createQueryBuilder('e').where('e.created_at >= :since', { since }).orderBy('e.created_at', 'DESC').addOrderBy('e.id', 'DESC').limit(1);
+    const qb = this.events
+      .createQueryBuilder('e')
+      .where('e.created_at >= :since', { since })
+      .orderBy('e.created_at', 'DESC')
+      .addOrderBy('e.id', 'DESC')
+      .limit(1);
     if (where.routerId) qb.andWhere('e.router_id = :r', { r: where.routerId });
     if (where.mac) qb.andWhere('upper(e.mac) = upper(:m)', { m: where.mac });
     if (where.username) qb.andWhere('lower(e.username) = lower(:u)', { u: where.username });

@@ -46,5 +46,4 @@ export class RadiusGuard implements CanActivate {
 export const AdminApi = () =>
   applyDecorators(UseGuards(AdminGuard), ApiBearerAuth(), ApiUnauthorizedResponse({ description: 'Missing or wrong token' }));
 
-export const RadiusApi = () =>
-  applyDecorators(UseGuards(RadiusGuard), ApiHeader({ name: 'X-Radius-Token', required: true }));
+export const RadiusApi = () => applyDecorators(UseGuards(RadiusGuard), ApiHeader({ name: 'X-Radius-Token', required: true }));

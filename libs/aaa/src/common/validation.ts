@@ -16,7 +16,9 @@ export const IsUsername = () =>
 
 export const IsPassword = (optional = false) =>
   applyDecorators(
-    optional ? ApiPropertyOptional({ minLength: 4, maxLength: 128, writeOnly: true }) : ApiProperty({ minLength: 4, maxLength: 128, writeOnly: true }),
+    optional
+      ? ApiPropertyOptional({ minLength: 4, maxLength: 128, writeOnly: true })
+      : ApiProperty({ minLength: 4, maxLength: 128, writeOnly: true }),
     ...(optional ? [IsOptional()] : []),
     MinLength(4),
     MaxLength(128),

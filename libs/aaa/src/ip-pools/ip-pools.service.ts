@@ -66,10 +66,7 @@ export class IpPoolsService {
   }
 
   private async view(pool: IpPool): Promise<IpPoolView> {
-    const [{ count }] = await this.pools.query(
-      'SELECT count(*)::int AS count FROM accounts WHERE static_ip << $1::cidr',
-      [pool.cidr],
-    );
+    const [{ count }] = await this.pools.query('SELECT count(*)::int AS count FROM accounts WHERE static_ip << $1::cidr', [pool.cidr]);
     return { ...pool, size: allocatableCount(parseCidr(pool.cidr)!, pool.gateway), allocated: count };
   }
 }

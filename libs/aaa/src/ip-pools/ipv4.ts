@@ -49,9 +49,7 @@ export function allocatableCount(cidr: Ipv4Cidr, gateway: string | null): number
   return gateway && contains(cidr, gateway) ? hosts - 1 : hosts;
 }
 
-const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'].map(
-  (c) => parseCidr(c)!,
-);
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'].map((c) => parseCidr(c)!);
 
 /** RFC 1918, CGNAT (RFC 6598) and link-local: where a hotspot gateway lives. */
 export function isPrivateOrCgnat(ip: string): boolean {

@@ -52,10 +52,10 @@ export class AccountingService {
   private async upsert(tx: EntityManager, router: Router, p: AccountingPacket): Promise<SessionLimitReachedEvent | null> {
     // Serialise packets of one session so the usage delta below is counted exactly once.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${router.id}/${p.acctSessionId}`]);
-    const [prev] = await tx.query('SELECT input_octets + output_octets AS total FROM sessions WHERE router_id = $1 AND acct_session_id = $2', [
-      router.id,
-      p.acctSessionId,
-    ]);
+    const [prev] = await tx.query(
+      'SELECT input_octets + output_octets AS total FROM sessions WHERE router_id = $1 AND acct_session_id = $2',
+      [router.id, p.acctSessionId],
+    );
     const startedAt = p.status === 'Start' ? p.eventTime : new Date(p.eventTime.getTime() - p.sessionTime * 1000);
     const [row] = await tx.query(UPSERT_SQL, [
       router.id,

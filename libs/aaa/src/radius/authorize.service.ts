@@ -8,7 +8,7 @@ import { safeEqual } from '../common/tokens';
 import { AuthEventsService } from '../auth-events/auth-events.service';
 import { Router } from '../routers/router.entity';
 import { AccountLookup, AuthAccount } from './account-lookup';
-import { decide, Decision } from './policy';
+import { decide } from './policy';
 import { AccessRequest } from './radius-request';
 import { buildReply } from './reply-builder';
 import { encodeAttributes, RestResponse } from './rlm-rest.codec';
@@ -36,7 +36,12 @@ export class AuthorizeService {
     const account = await this.load(req.username);
     const cleartext = account ? this.vault.decrypt(account.passwordEnc) : undefined;
     // PAP is decided here, in one HTTP round trip; CHAP/MS-CHAP are verified by FreeRADIUS.
-    const passwordOk = req.password !== undefined && cleartext !== undefined ? safeEqual(req.password, cleartext) : req.password !== undefined ? false : undefined;
+    const passwordOk =
+      req.password !== undefined && cleartext !== undefined
+        ? safeEqual(req.password, cleartext)
+        : req.password !== undefined
+          ? false
+          : undefined;
     const decision = decide({
       account,
       passwordOk,
@@ -51,7 +56,11 @@ export class AuthorizeService {
       this.events.record({ ...base, result: 'reject', reason: decision.reason });
       return {
         status: 401,
-        body: encodeAttributes({ 'reply:Reply-Message': decision.message, 'control:Aaa-Auth-Reason': decision.reason, 'control:Aaa-Event-Logged': 1 }),
+        body: encodeAttributes({
+          'reply:Reply-Message': decision.message,
+          'control:Aaa-Auth-Reason': decision.reason,
+          'control:Aaa-Event-Logged': 1,
+        }),
       };
     }
     if (decision.replaceSessionsOf && account) await this.closeReplacedSessions(account.id, decision.replaceSessionsOf);
@@ -101,7 +110,13 @@ export class AuthorizeService {
   }
 
   /** Post-auth, for decisions FreeRADIUS finished (CHAP/MS-CHAP, rejects it made). */
-  recordPostAuth(input: { username: string; router: Router | null; mac: string | null; result: 'accept' | 'reject'; reason?: string }): void {
+  recordPostAuth(input: {
+    username: string;
+    router: Router | null;
+    mac: string | null;
+    result: 'accept' | 'reject';
+    reason?: string;
+  }): void {
     const reason = input.reason ?? '';
     const base = { username: input.username, routerId: input.router?.id ?? null, mac: input.mac };
     if (input.result === 'reject') {

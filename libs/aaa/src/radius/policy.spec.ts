@@ -73,7 +73,13 @@ describe('decide()', () => {
       result: 'accept',
       restrictedBy: [],
       replaceSessionsOf: null,
-      reply: expect.objectContaining({ framedIp: '10.0.0.2', sessionTimeout: 86400, idleTimeout: 600, interimInterval: 300, remainingBytes: 4000 }),
+      reply: expect.objectContaining({
+        framedIp: '10.0.0.2',
+        sessionTimeout: 86400,
+        idleTimeout: 600,
+        interimInterval: 300,
+        remainingBytes: 4000,
+      }),
     });
   });
 

@@ -38,7 +38,8 @@ export interface PolicyInput {
   interimInterval: number;
 }
 
-export type RejectReason = 'unknown_user' | 'wrong_password' | 'banned' | 'disabled' | 'max_sessions' | 'expired' | 'quota_exceeded' | 'restricted';
+export type RejectReason =
+  'unknown_user' | 'wrong_password' | 'banned' | 'disabled' | 'max_sessions' | 'expired' | 'quota_exceeded' | 'restricted';
 export type RestrictReason = 'expired' | 'quota_exceeded' | string;
 
 export interface ReplyPlan {

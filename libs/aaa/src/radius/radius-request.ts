@@ -17,7 +17,8 @@ export function toAccessRequest(attrs: AttrMap): AccessRequest | null {
   return {
     username,
     password: first(attrs, 'User-Password'),
-    challengeAuth: attrs.has('CHAP-Password') || attrs.has('MS-CHAP-Challenge') || attrs.has('MS-CHAP2-Response') || attrs.has('MS-CHAP-Response'),
+    challengeAuth:
+      attrs.has('CHAP-Password') || attrs.has('MS-CHAP-Challenge') || attrs.has('MS-CHAP2-Response') || attrs.has('MS-CHAP-Response'),
     callingStationId: normalizeMac(first(attrs, 'Calling-Station-Id')),
     nasIdentifier: first(attrs, 'NAS-Identifier') ?? null,
   };
@@ -33,7 +34,13 @@ export function normalizeMac(value: string | undefined): string | null {
 
 export const ACCT_STATUS = ['Start', 'Stop', 'Interim-Update', 'Accounting-On', 'Accounting-Off'] as const;
 export type AcctStatus = (typeof ACCT_STATUS)[number];
-const STATUS_BY_NUMBER: Record<string, AcctStatus> = { '1': 'Start', '2': 'Stop', '3': 'Interim-Update', '7': 'Accounting-On', '8': 'Accounting-Off' };
+const STATUS_BY_NUMBER: Record<string, AcctStatus> = {
+  '1': 'Start',
+  '2': 'Stop',
+  '3': 'Interim-Update',
+  '7': 'Accounting-On',
+  '8': 'Accounting-Off',
+};
 
 export interface AccountingPacket {
   status: AcctStatus;

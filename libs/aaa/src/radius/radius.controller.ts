@@ -10,7 +10,11 @@ import { ClientQuery, NasQuery, PostAuthQuery } from './radius.dto';
 import { toAccessRequest, toAccountingPacket, normalizeMac } from './radius-request';
 import { encodeAttributes, first, MalformedBodyError, parseAttributes, RestResponse } from './rlm-rest.codec';
 
-const requests = new Counter({ name: 'radius_requests_total', help: 'rlm_rest calls by endpoint and outcome', labelNames: ['endpoint', 'outcome'] });
+const requests = new Counter({
+  name: 'radius_requests_total',
+  help: 'rlm_rest calls by endpoint and outcome',
+  labelNames: ['endpoint', 'outcome'],
+});
 
 interface StatusReply {
   status(code: number): unknown;

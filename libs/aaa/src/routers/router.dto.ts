@@ -44,7 +44,12 @@ export class CreateRouterDto {
 
 export class UpdateRouterDto extends PartialType(OmitType(CreateRouterDto, ['radiusSecret', 'uamSecret'] as const)) {
   @ApiPropertyOptional({ writeOnly: true }) @IsOptional() @MinLength(16) @MaxLength(128) @Matches(PRINTABLE) radiusSecret?: string;
-  @ApiPropertyOptional({ writeOnly: true, nullable: true }) @IsOptional() @MinLength(8) @MaxLength(128) @Matches(PRINTABLE) uamSecret?: string;
+  @ApiPropertyOptional({ writeOnly: true, nullable: true })
+  @IsOptional()
+  @MinLength(8)
+  @MaxLength(128)
+  @Matches(PRINTABLE)
+  uamSecret?: string;
 }
 
 export class RouterView {

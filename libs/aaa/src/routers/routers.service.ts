@@ -11,8 +11,8 @@ import { Router } from './router.entity';
 import { CreateRouterDto, RouterView, RouterWithSecrets, UpdateRouterDto } from './router.dto';
 
 export function toRouterView(r: Router): RouterView {
-  const { radiusSecretEnc, uamSecretEnc, tokenHash, connectedInstance, updatedAt, ...rest } = r;
-  void radiusSecretEnc, void tokenHash, void updatedAt;
+  // Sealed secrets and the token hash never leave the service.
+  const { radiusSecretEnc: _s, uamSecretEnc, tokenHash: _t, connectedInstance, updatedAt: _u, ...rest } = r;
   return { ...rest, hasUamSecret: !!uamSecretEnc, online: !!connectedInstance };
 }
 
@@ -28,7 +28,6 @@ export class RoutersService {
     const radiusSecret = dto.radiusSecret ?? generateToken(30);
     const token = generateToken();
     const { radiusSecret: _r, uamSecret, ...fields } = dto;
-    void _r;
     const saved = await this.routers
       .save(
         this.routers.create({
