@@ -36,7 +36,7 @@ export async function startTestApp(env: Record<string, string> = {}, databaseUrl
     ...env,
   });
   const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(Number(env.PORT ?? 0), '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
   const admin = (): AdminClient => {

@@ -121,7 +121,8 @@ export class AuthorizeService {
     const base = { username: input.username, routerId: input.router?.id ?? null, mac: input.mac };
     if (input.result === 'reject') {
       // An authorize that said "ok" followed by a reject means FreeRADIUS found the password wrong.
-      const why = !reason || reason === 'ok' || reason.startsWith('restricted:') ? 'wrong_password' : reason;
+      // FreeRADIUS says bad_password when its own PAP/CHAP/MS-CHAP check failed.
+      const why = !reason || reason === 'ok' || reason === 'bad_password' || reason.startsWith('restricted:') ? 'wrong_password' : reason;
       this.events.record({ ...base, result: 'reject', reason: why });
     } else if (reason.startsWith('restricted:')) {
       this.events.record({ ...base, result: 'restricted', reason: reason.slice('restricted:'.length) });

@@ -68,7 +68,8 @@ function octets(attrs: AttrMap, dir: 'Input' | 'Output'): number {
 }
 
 function eventTime(attrs: AttrMap, now: Date): Date {
-  const ts = first(attrs, 'Event-Timestamp');
+  // Spool replays carry Packet-Original-Timestamp: when FreeRADIUS first received the packet.
+  const ts = first(attrs, 'Event-Timestamp') ?? first(attrs, 'Packet-Original-Timestamp');
   if (ts) {
     const parsed = /^\d+$/.test(ts) ? new Date(Number(ts) * 1000) : new Date(ts);
     // Trust the NAS clock only within reason; a router with a dead RTC says 1970.

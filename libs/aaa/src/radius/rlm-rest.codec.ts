@@ -11,8 +11,21 @@ export type AttrMap = Map<string, string[]>;
 
 export class MalformedBodyError extends Error {}
 
+/**
+ * FreeRADIUS 3.2.1 escapes every byte >= 0x80 of a UTF-8 string as its own \u00XX
+ * (both `body = json` and %{jsonquote:}), so JSON.parse yields Latin-1 mojibake.
+ * Re-assembling the bytes restores the text; real code points > 0xFF never occur.
+ */
+export function fromRadiusText(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0080-\u00ff]/.test(s) || /[^\u0000-\u00ff]/.test(s)) return s;
+  const decoded = Buffer.from(s, 'latin1').toString('utf8');
+  return decoded.includes('\ufffd') ? s : decoded;
+}
+
+/** Empty strings and nulls mean "attribute absent" in the flat templates. */
 function scalar(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return v === '' ? undefined : fromRadiusText(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
 }

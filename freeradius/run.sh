@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+#
+# Render a FreeRADIUS 3.2 config dir (stock Debian config + freeradius/overlay)
+# and run it in the foreground. See freeradius/README.md for the variables.
+#
+#   RADIUS_CHECK=1 bash freeradius/run.sh   (or --check)   render + `freeradius -XC` only
+#
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+OVERLAY="$HERE/overlay"
+
+die() { echo "freeradius/run.sh: $*" >&2; exit 1; }
+abspath() { mkdir -p "$1" && (cd "$1" && pwd); }
+
+CHECK="${RADIUS_CHECK:-0}"
+[[ "${1:-}" == "--check" ]] && CHECK=1
+
+DATA_DIR="$(abspath "${DATA_DIR:-./data}")"
+RADDB_DIR="${RADDB_DIR:-$DATA_DIR/raddb}"
+FREERADIUS_SRC="${FREERADIUS_SRC:-/etc/freeradius/3.0}"
+export RADIUS_SPOOL_DIR="${RADIUS_SPOOL_DIR:-$DATA_DIR/radius-spool}"
+export API_URL="${API_URL:-http://127.0.0.1:3000}"
+export RADIUS_AUTH_PORT="${RADIUS_AUTH_PORT:-1812}"
+export RADIUS_ACCT_PORT="${RADIUS_ACCT_PORT:-1813}"
+export RADIUS_BIND="${RADIUS_BIND:-*}"
+export RADIUS_ADMIN_FAILSAFE="${RADIUS_ADMIN_FAILSAFE:-1}"
+export RADIUS_REST_TIMEOUT="${RADIUS_REST_TIMEOUT:-2}"
+export RADIUS_REJECT_DELAY="${RADIUS_REJECT_DELAY:-1}"
+# Dates in request bodies ("Nov 22 2025 04:18:05 UTC") use the local zone.
+export TZ=UTC
+
+# The token is only ever passed through $ENV{}; it ends up inside a
+# double-quoted unlang string, where % \ " would be interpreted.
+[[ -n "${RADIUS_API_TOKEN:-}" ]] || die "RADIUS_API_TOKEN is required (shared secret for the X-Radius-Token header)"
+[[ "$RADIUS_API_TOKEN" =~ ^[A-Za-z0-9._~+/=:-]+$ ]] \
+  || die "RADIUS_API_TOKEN may only contain A-Z a-z 0-9 . _ ~ + / = : -"
+export RADIUS_API_TOKEN
+API_URL="${API_URL%/}"
+[[ "$API_URL" =~ ^https?://[^[:space:]%\"\\]+$ ]] || die "API_URL must be http(s)://host[:port][/path] (got '$API_URL')"
+for v in RADIUS_AUTH_PORT RADIUS_ACCT_PORT; do
+  [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a port number"
+done
+[[ "$RADIUS_REST_TIMEOUT" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "RADIUS_REST_TIMEOUT must be seconds, e.g. 2 or 1.5"
+[[ "$RADIUS_ADMIN_FAILSAFE" =~ ^[01]$ ]] || die "RADIUS_ADMIN_FAILSAFE must be 0 or 1"
+[[ "$RADIUS_REJECT_DELAY" =~ ^[0-9]+$ ]] || die "RADIUS_REJECT_DELAY must be whole seconds"
+command -v freeradius >/dev/null || die "freeradius not found (apt-get install freeradius freeradius-rest)"
+# Debian keeps /etc/freeradius 2750 freerad:freerad.
+[[ -r "$FREERADIUS_SRC/radiusd.conf" ]] || die "cannot read $FREERADIUS_SRC/radiusd.conf as $(id -un):" \
+  "add this user to group freerad (usermod -aG freerad $(id -un)) or set FREERADIUS_SRC to a readable copy"
+[[ -n "$RADDB_DIR" && "$RADDB_DIR" != "/" && "$RADDB_DIR" != "$FREERADIUS_SRC" ]] || die "refusing RADDB_DIR=$RADDB_DIR"
+
+umask 077
+RADDB_DIR="$(abspath "$RADDB_DIR")"
+VAR_DIR="$DATA_DIR/radius-var"
+mkdir -p "$VAR_DIR/run" "$VAR_DIR/log/radacct" "$RADIUS_SPOOL_DIR/rejected"
+RADIUS_SPOOL_DIR="$(abspath "$RADIUS_SPOOL_DIR")"
+
+# Fresh copy each start, so removed overlay files do not linger. Only wipe
+# a directory we rendered before (marker), never an arbitrary one.
+if [[ -n "$(ls -A "$RADDB_DIR")" ]]; then
+  [[ -f "$RADDB_DIR/.rendered-by-run.sh" ]] || die "RADDB_DIR=$RADDB_DIR is not empty and was not rendered by this script"
+  find "$RADDB_DIR" -mindepth 1 -delete
+fi
+cp -R "$FREERADIUS_SRC"/. "$RADDB_DIR"/
+touch "$RADDB_DIR/.rendered-by-run.sh"
+rm -rf "$RADDB_DIR/certs"  # EAP only; also keeps private keys out of DATA_DIR
+cp -R "$OVERLAY"/. "$RADDB_DIR"/
+chmod 0700 "$RADDB_DIR"
+
+cd "$RADDB_DIR"
+# EAP needs certs (and inner-tunnel); we do not offer it.
+rm -f mods-enabled/eap sites-enabled/*
+for m in rest rest_clients aaa_cache aaa_spool; do ln -sf ../mods-available/$m mods-enabled/$m; done
+for s in default dynamic-clients aaa-spool-reader; do ln -sf ../sites-available/$s sites-enabled/$s; done
+
+# Runtime paths under DATA_DIR (works unprivileged, nothing written to /var);
+# no setuid to freerad: whoever runs us owns DATA_DIR. No proxying: a realm
+# in User-Name must never send credentials to another server.
+sed -i \
+  -e "s|^logdir = .*|logdir = $VAR_DIR/log|" \
+  -e "s|^run_dir = .*|run_dir = $VAR_DIR/run|" \
+  -e "s|^raddbdir = .*|raddbdir = $RADDB_DIR|" \
+  -e "s|^proxy_requests[[:space:]]*=.*|proxy_requests = no|" \
+  -e 's/^\([[:space:]]*\)\(user\|group\) = freerad/\1#\2 = freerad/' \
+  -e 's|^\([[:space:]]*\)reject_delay = .*|\1reject_delay = $ENV{RADIUS_REJECT_DELAY}|' \
+  radiusd.conf
+grep -q "^logdir = $VAR_DIR/log\$" radiusd.conf && grep -q "^run_dir = $VAR_DIR/run\$" radiusd.conf \
+  || die "could not patch radiusd.conf (unexpected FreeRADIUS version?)"
+
+if [[ "$CHECK" == "1" ]]; then
+  exec freeradius -XC -d "$RADDB_DIR"
+fi
+if [[ "${RADIUS_DEBUG:-0}" == "1" ]]; then
+  # -X prints request bodies including User-Password: never in production.
+  exec freeradius -X -d "$RADDB_DIR"
+fi
+exec freeradius -f -l stdout -d "$RADDB_DIR"
