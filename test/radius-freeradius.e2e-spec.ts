@@ -25,7 +25,7 @@ describe('FreeRADIUS → rlm_rest → API → PostgreSQL', () => {
     customerId = (await t.admin().post('/api/customers').send({ name: 'Erika' }).expect(201)).body.id;
     const mk = (body: Record<string, unknown>) =>
       t.admin().post(`/api/customers/${customerId}/accounts`).send({ kind: 'vpn', speedProfileId: profile.id, ipPoolId: pool.id, ...body }).expect(201);
-    await mk({ username: 'erika.phone', password: 'p%ss"w\\rd' });
+    await mk({ username: 'erika.phone', password: 'p%ss"w/rd%{User-Name}' });
     await mk({ username: 'erika.laptop', password: 'laptop-pw', maxSessions: 1 });
     await mk({ username: 'banned1', password: 'pw-pw-pw', status: 'banned' });
     await mk({ username: 'expired.vpn', password: 'pw-pw-pw', expiresAt: '2020-01-01T00:00:00Z' });
@@ -46,7 +46,7 @@ describe('FreeRADIUS → rlm_rest → API → PostgreSQL', () => {
 
   describe('authentication', () => {
     it('accepts PAP, with a password full of characters FreeRADIUS would expand or JSON would choke on', async () => {
-      const r = await auth({ 'User-Name': 'erika.phone', 'User-Password': 'p%ss"w\\rd' });
+      const r = await auth({ 'User-Name': 'erika.phone', 'User-Password': 'p%ss"w/rd%{User-Name}' });
       expect(r?.code).toBe('Access-Accept');
       expect(r?.attrs['Framed-IP-Address']).toBe('10.44.0.2');
       expect(r?.attrs['Mikrotik-Rate-Limit']).toBe('2000k/10000k');
@@ -164,6 +164,8 @@ describe('FreeRADIUS → rlm_rest → API → PostgreSQL', () => {
 
   describe('failures', () => {
     it('acknowledges 20 Accounting-Starts while the API is down and records all 20 after it returns', async () => {
+      // The router has been talking: FreeRADIUS knows it as a client.
+      expect((await acct({ 'User-Name': 'erika.phone', 'Acct-Session-Id': 'warm', 'Acct-Status-Type': 'Start' }))?.code).toBe('Accounting-Response');
       const port = new URL(t.url).port;
       const db = t.databaseUrl;
       await t.close();
@@ -183,17 +185,19 @@ describe('FreeRADIUS → rlm_rest → API → PostgreSQL', () => {
     }, 60_000);
 
     it('with the database down, rejects a user and still accepts an admin', async () => {
+      // The router has been talking: FreeRADIUS and the API both know it.
+      expect((await auth({ 'User-Name': 'boss', 'User-Password': 'wrong' }))?.code).toBe('Access-Reject');
       const dbName = new URL(t.databaseUrl).pathname.slice(1);
       const server = new URL(t.databaseUrl);
       server.pathname = '/postgres';
-      await sql(server.toString(), `ALTER DATABASE "${dbName}" CONNECTION LIMIT 0`);
+      await sql(server.toString(), `ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS false`);
       await sql(server.toString(), 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [dbName]);
       try {
-        expect((await auth({ 'User-Name': 'erika.phone', 'User-Password': 'p%ss"w\\rd' }))?.code).toBe('Access-Reject');
+        expect((await auth({ 'User-Name': 'erika.phone', 'User-Password': 'p%ss"w/rd%{User-Name}' }))?.code).toBe('Access-Reject');
         expect((await auth({ 'User-Name': 'boss', 'User-Password': 'boss-pw' }))?.code).toBe('Access-Accept');
         expect((await auth({ 'User-Name': 'boss', 'User-Password': 'wrong' }))?.code).toBe('Access-Reject');
       } finally {
-        await sql(server.toString(), `ALTER DATABASE "${dbName}" CONNECTION LIMIT -1`);
+        await sql(server.toString(), `ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS true`);
       }
     });
   });

@@ -32,6 +32,8 @@ export async function startTestApp(env: Record<string, string> = {}, databaseUrl
     DATABASE_URL: dbUrl,
     ADMIN_TOKEN,
     RADIUS_API_TOKEN: RADIUS_TOKEN,
+    // Fixed, so a restarted app on the same database can still decrypt what the first one sealed.
+    SECRET_KEY: '5e'.repeat(32),
     LOG_LEVEL: 'silent',
     ...env,
   });

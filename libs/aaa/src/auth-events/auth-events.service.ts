@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsOptional, IsUUID, MaxLength } from 'class-validator';
 import { Repository } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
+import { normalizeMac } from '../radius/radius-request';
 import { AuthEvent, AuthResult } from './auth-event.entity';
 
 export class AuthEventQuery extends PageQuery {
@@ -60,7 +61,7 @@ export class AuthEventsService implements OnApplicationShutdown {
     const qb = this.events.createQueryBuilder('e').orderBy('e.created_at', 'DESC').addOrderBy('e.id', 'DESC').take(q.limit).skip(q.offset);
     if (q.username) qb.andWhere('lower(e.username) = lower(:u)', { u: q.username });
     if (q.routerId) qb.andWhere('e.router_id = :r', { r: q.routerId });
-    if (q.mac) qb.andWhere('upper(e.mac) = upper(:m)', { m: q.mac });
+    if (q.mac) qb.andWhere('e.mac = :m', { m: normalizeMac(q.mac) });
     const [items, total] = await qb.getManyAndCount();
     return Page.of(items, total, q);
   }
@@ -75,7 +76,8 @@ export class AuthEventsService implements OnApplicationShutdown {
       .addOrderBy('e.id', 'DESC')
       .limit(1);
     if (where.routerId) qb.andWhere('e.router_id = :r', { r: where.routerId });
-    if (where.mac) qb.andWhere('upper(e.mac) = upper(:m)', { m: where.mac });
+    // Stored MACs are normalised (AA:BB:…); portals pass whatever the router sent.
+    if (where.mac) qb.andWhere('e.mac = :m', { m: normalizeMac(where.mac) });
     if (where.username) qb.andWhere('lower(e.username) = lower(:u)', { u: where.username });
     return qb.getOne();
   }

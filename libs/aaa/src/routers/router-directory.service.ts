@@ -32,9 +32,16 @@ export class RouterDirectory implements OnApplicationBootstrap {
   async findByIp(ip: string): Promise<Router | null> {
     const hit = this.byIp.get(ip);
     if (hit && Date.now() - hit.at < TTL_MS) return hit.router;
-    const router = await this.routers.createQueryBuilder('r').where('r.nas_ip = :ip::inet', { ip }).getOne();
-    this.byIp.set(ip, { router, at: Date.now() });
-    return router;
+    try {
+      const router = await this.routers.createQueryBuilder('r').where('r.nas_ip = :ip::inet', { ip }).getOne();
+      this.byIp.set(ip, { router, at: Date.now() });
+      return router;
+    } catch (err) {
+      // With the database down, a router we knew a moment ago is still that router:
+      // admins' fail-safe logins and accounting spooling depend on it.
+      if (hit) return hit.router;
+      throw err;
+    }
   }
 
   findByNasIdentifier(nasIdentifier: string): Promise<Router | null> {
