@@ -1,0 +1,10 @@
+import { Injectable } from '@nestjs/common';
+import { TokenBucketLimiter } from './rate-limiter';
+
+/** 10 portal logins per minute per client IP (an injectable so tests can reset it). */
+@Injectable()
+export class LoginRateLimiter extends TokenBucketLimiter {
+  constructor() {
+    super(10, 60_000);
+  }
+}

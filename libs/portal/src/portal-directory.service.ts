@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AAA_EVENTS, AuthEventsService, CredentialVault, Router, RouterVendor } from '@app/aaa';
+
+/** What the portal needs of a NAS, with the uam_secret already decrypted. */
+export interface PortalRouter {
+  id: string;
+  vendor: RouterVendor;
+  uamSecret: string | null;
+  uamServer: string | null;
+  uamPort: number | null;
+  loginPath: string | null;
+  venueName: string | null;
+  termsText: string | null;
+  logoUrl: string | null;
+}
+
+const TTL_MS = 30_000;
+const MAX_ENTRIES = 5_000;
+const REASON_WINDOW_MS = 10 * 60_000;
+
+/** DB lookups for the portal. Router rows are cached briefly: every captive redirect hits this. */
+@Injectable()
+export class PortalDirectory {
+  private readonly cache = new Map<string, { value: PortalRouter | null; expires: number }>();
+
+  constructor(
+    @InjectRepository(Router) private readonly routers: Repository<Router>,
+    private readonly vault: CredentialVault,
+    private readonly authEvents: AuthEventsService,
+  ) {}
+
+  async router(nasid: string | undefined): Promise<PortalRouter | null> {
+    if (!nasid) return null;
+    const hit = this.cache.get(nasid);
+    if (hit && hit.expires > Date.now()) return hit.value;
+    const row = await this.routers.findOne({ where: { nasIdentifier: nasid } });
+    const value = row ? this.toPortalRouter(row) : null;
+    // Unknown nasids are cached too (negative cache), but bounded so random ones cannot grow memory.
+    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
+    this.cache.set(nasid, { value, expires: Date.now() + TTL_MS });
+    return value;
+  }
+
+  @OnEvent(AAA_EVENTS.routerChanged)
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  /** uspot sends no reason on reject: take the latest RADIUS decision for this device. */
+  async rejectReason(routerId: string, mac: string): Promise<string | null> {
+    const event = await this.authEvents.latest({ routerId, mac }, new Date(Date.now() - REASON_WINDOW_MS));
+    return event && event.result !== 'accept' ? event.reason : null;
+  }
+
+  private toPortalRouter(r: Router): PortalRouter {
+    return {
+      id: r.id,
+      vendor: r.vendor,
+      uamSecret: r.uamSecretEnc ? this.vault.decrypt(r.uamSecretEnc) : null,
+      uamServer: r.uamServer,
+      uamPort: r.uamPort,
+      loginPath: r.loginPath,
+      venueName: r.venueName,
+      termsText: r.termsText,
+      logoUrl: r.logoUrl,
+    };
+  }
+}

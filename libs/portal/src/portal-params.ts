@@ -1,0 +1,109 @@
+import { isIpv4, isPrivateOrCgnat } from '@app/aaa';
+
+/** `already` and `failed` are CoovaChilli's; uspot sends notyet|success|reject|logoff. */
+export const PORTAL_RESULTS = ['notyet', 'success', 'already', 'reject', 'failed', 'logoff'] as const;
+export type PortalResult = (typeof PORTAL_RESULTS)[number];
+
+export const DEFAULT_USERURL = 'http://www.google.com';
+const USERURL_MAX = 2000;
+
+/** The redirect's query, validated. `uamport` is only what the URL said; see resolveUamPort. */
+export interface PortalParams {
+  uamip: string;
+  uamport?: number;
+  userurl: string;
+  res: PortalResult;
+  nasid?: string;
+  mac?: string;
+  ip?: string;
+  challenge?: string;
+  sessionid?: string;
+  called?: string;
+  lang?: string;
+  reply?: string;
+  reason?: string;
+  md?: string;
+  timeleft?: number;
+}
+
+export type ParamError = 'invalid_access' | 'bad_uamip' | 'bad_uamport';
+export type ParseResult = { ok: true; params: PortalParams } | { ok: false; error: ParamError };
+
+export interface ParseOptions {
+  /** Test/dev only: lets a fake router on 127.0.0.1 act as the hotspot gateway. */
+  allowLoopback: boolean;
+}
+
+type Bag = Record<string, unknown>;
+
+/** First value of a (possibly repeated) parameter, or undefined. */
+function str(bag: Bag, key: string, max = 256): string | undefined {
+  const raw = Array.isArray(bag[key]) ? (bag[key] as unknown[])[0] : bag[key];
+  if (typeof raw !== 'string') return undefined;
+  const v = raw.trim();
+  return v && v.length <= max ? v : undefined;
+}
+
+function matching(value: string | undefined, re: RegExp): string | undefined {
+  return value !== undefined && re.test(value) ? value : undefined;
+}
+
+/** Only a private, CGNAT or link-local IPv4 literal: a hostname or public IP could harvest passwords. */
+export function isAcceptableUamip(ip: string, opts: ParseOptions): boolean {
+  if (isPrivateOrCgnat(ip)) return true;
+  return opts.allowLoopback && isIpv4(ip) && ip.startsWith('127.');
+}
+
+export function parsePort(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(value)) return null;
+  const n = Number(value);
+  return n >= 1 && n <= 65535 ? n : null;
+}
+
+/** Absolute http(s) only and length-limited; anything else (javascript:, data:, //x) falls back. */
+export function safeUserUrl(value: string | undefined): string {
+  if (!value || value.length > USERURL_MAX) return DEFAULT_USERURL;
+  try {
+    const url = new URL(value);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && /^https?:\/\/[^/]/i.test(value)) return value;
+  } catch {
+    /* not a URL: fall back */
+  }
+  return DEFAULT_USERURL;
+}
+
+export function parsePortalParams(bag: Bag, opts: ParseOptions): ParseResult {
+  // Generous length limits here so an overlong value is an error, not silently "absent".
+  const uamip = str(bag, 'uamip', 2000);
+  if (!uamip) return { ok: false, error: 'invalid_access' };
+  if (!isAcceptableUamip(uamip, opts)) return { ok: false, error: 'bad_uamip' };
+  // uspot prints an unset uam_port as `null`: treat it as absent (the profile default applies).
+  const rawPort = str(bag, 'uamport', 2000);
+  const uamport = parsePort(rawPort === 'null' ? undefined : rawPort);
+  if (uamport === null) return { ok: false, error: 'bad_uamport' };
+  const res = str(bag, 'res', 16) as PortalResult | undefined;
+  const timeleft = matching(str(bag, 'timeleft', 10), /^\d+$/);
+  return {
+    ok: true,
+    params: {
+      uamip,
+      uamport,
+      userurl: safeUserUrl(str(bag, 'userurl', USERURL_MAX)),
+      res: res && PORTAL_RESULTS.includes(res) ? res : 'notyet',
+      nasid: matching(str(bag, 'nasid', 64), /^[A-Za-z0-9._:-]+$/),
+      mac: matching(str(bag, 'mac', 17), /^[0-9A-Fa-f]{2}([:-]?[0-9A-Fa-f]{2}){5}$/),
+      ip: matching(str(bag, 'ip', 64), /^[0-9A-Fa-f:.]+$/),
+      challenge: matching(str(bag, 'challenge', 32), /^[0-9A-Fa-f]{32}$/),
+      sessionid: matching(str(bag, 'sessionid', 64), /^[A-Za-z0-9._-]+$/),
+      called: str(bag, 'called', 64),
+      lang: matching(str(bag, 'lang', 16), /^[A-Za-z]{2,3}([_-][A-Za-z0-9]{1,8})?$/),
+      reply: str(bag, 'reply', 512),
+      reason: matching(str(bag, 'reason', 32), /^[a-z_]+$/),
+      md: matching(str(bag, 'md', 32), /^[0-9A-Fa-f]{32}$/),
+      timeleft: timeleft === undefined ? undefined : Number(timeleft),
+    },
+  };
+}
+
+export { str as firstString };

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { AppConfig } from '@app/aaa';
+import { LoginRateLimiter } from './login-rate-limiter';
+import { PortalDirectory, PortalRouter } from './portal-directory.service';
+import { PortalService } from './portal.service';
+
+/** Service-level branches that need a failing database, hard to provoke over HTTP. */
+describe('PortalService', () => {
+  const uspot: PortalRouter = {
+    id: 'r1',
+    vendor: 'uspot',
+    uamSecret: null,
+    uamServer: null,
+    uamPort: null,
+    loginPath: null,
+    venueName: null,
+    termsText: null,
+    logoUrl: null,
+  };
+  const make = (directory: Partial<PortalDirectory>, allowLoopbackUamip = false) =>
+    new PortalService(directory as PortalDirectory, new LoginRateLimiter(), { allowLoopbackUamip }, {
+      secretKey: randomBytes(32),
+    } as AppConfig);
+  const show = (svc: PortalService, query: Record<string, string>) =>
+    svc.show({ query, url: '/portal', origin: 'http://portal', acceptLanguage: undefined });
+
+  it('answers 503 with a readable page when the router lookup fails', async () => {
+    const res = await show(make({ router: () => Promise.reject(new Error('db down')) }), { uamip: '10.0.0.1', nasid: 'x' });
+    expect(res.status).toBe(503);
+    expect(res.html).toContain('Login temporarily unavailable');
+  });
+
+  it('still shows the form with a generic failure when the reason lookup fails', async () => {
+    const svc = make({ router: async () => uspot, rejectReason: () => Promise.reject(new Error('db down')) });
+    const res = await show(svc, { uamip: '10.0.0.1', nasid: 'x', res: 'reject', mac: 'aa:bb:cc:dd:ee:ff' });
+    expect(res.status).toBe(200);
+    expect(res.html).toContain('Login failed');
+    expect(res.html).toContain('action="/portal/login"');
+  });
+
+  it('honours the loopback switch', async () => {
+    const dir = { router: async () => null };
+    expect((await show(make(dir), { uamip: '127.0.0.1' })).status).toBe(400);
+    expect((await show(make(dir, true), { uamip: '127.0.0.1' })).status).toBe(200);
+  });
+
+  it('never puts the password in a log line', async () => {
+    const svc = make({ router: async () => uspot });
+    const logs: string[] = [];
+    const log = (svc as unknown as { log: { log: (m: string) => void } }).log;
+    log.log = (m: string) => void logs.push(m);
+    const page = await show(svc, { uamip: '10.0.0.1', nasid: 'x' });
+    const hidden = Object.fromEntries([...page.html!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const res = await svc.login({ body: { ...hidden, username: 'bob', password: 'hunter2-secret' }, clientIp: '1.2.3.4' });
+    expect(res.status).toBe(303);
+    expect(logs.join('\n')).toContain('bob');
+    expect(logs.join('\n')).not.toContain('hunter2');
+  });
+});
