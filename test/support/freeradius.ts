@@ -132,6 +132,10 @@ export function msChapV2Attributes(username: string, password: string): string {
 
 export function attrLines(attrs: Record<string, string | number>): string {
   return Object.entries(attrs)
-    .map(([k, v]) => (typeof v === 'number' || /^0x|^\d+$/.test(String(v)) || k === 'Packet-Src-IP-Address' ? `${k} = ${v}` : `${k} = "${v}"`))
+    .map(([k, v]) =>
+      typeof v === 'number' || /^0x|^\d+$/.test(String(v)) || k === 'Packet-Src-IP-Address'
+        ? `${k} = ${v}`
+        : `${k} = "${String(v).replace(/[\\"]/g, (c) => `\\${c}`)}"`,
+    )
     .join('\n');
 }
