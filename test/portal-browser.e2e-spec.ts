@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { LoginRateLimiter } from '@app/portal';
-import { FakeRouter, FakeVendor, fixedUsers, startFakeRouter } from './support/portal-fake-router';
-import { startTestApp, TestApp } from './support/test-app';
+import { FreeRadius, startFreeRadius } from './support/freeradius';
+import { accessRequest } from './support/nas-client';
+import { Authenticate, FakeRouter, FakeVendor, startFakeRouter } from './support/portal-fake-router';
+import { RADIUS_TOKEN, startTestApp, TestApp } from './support/test-app';
 
 /** The one DOM call made inside the page; this project's tsconfig has no DOM lib. */
 type BrowserWindow = { getComputedStyle(el: unknown): { backgroundColor: string } };
@@ -24,21 +26,48 @@ describe('captive portal in headless Chromium, against a fake router per vendor'
   const routers: Record<string, FakeRouter> = {};
   const previousLoopback = process.env.PORTAL_ALLOW_LOOPBACK_UAMIP;
 
+  let fr: FreeRadius;
+
+  /**
+   * The fake router's login handler does what a real one does: a real Access-Request
+   * through FreeRADIUS (PAP, or CHAP with the portal-computed response), from its own
+   * loopback address, signed with the secret the admin API generated.
+   */
+  const viaRadius = (nasIp: string, nasid: string, radiusSecret: () => string): Authenticate => async (attempt, ctx) => {
+    const creds: [string, string | Buffer][] =
+      attempt.kind === 'pap'
+        ? [['User-Password', attempt.password]]
+        : [
+            ['CHAP-Password', Buffer.concat([Buffer.from([0]), Buffer.from(attempt.chapResponse, 'hex')])],
+            ['CHAP-Challenge', Buffer.from(attempt.chapChallenge, 'hex')],
+          ];
+    const reply = await accessRequest({
+      port: fr.authPort,
+      secret: radiusSecret(),
+      srcIp: nasIp,
+      attributes: [['User-Name', attempt.username], ...creds, ['NAS-Identifier', nasid], ['Calling-Station-Id', ctx.mac], ['Framed-IP-Address', ctx.clientIp]],
+    });
+    return reply?.code === 'Access-Accept';
+  };
+
   const setup = async (name: string, vendor: FakeVendor, extra: Record<string, unknown> = {}, secret?: string) => {
+    const nasIp = `127.0.1.${Object.keys(routers).length + 1}`;
+    let radiusSecret = '';
     const fake = await startFakeRouter({
       vendor,
       nasid: name,
       portalUrl: `${t.url}/portal`,
       uamSecret: secret,
-      authenticate: fixedUsers(USERS),
+      authenticate: viaRadius(nasIp, name, () => radiusSecret),
     });
     routers[name] = fake;
-    const body = { name, vendor, nasIdentifier: name, nasIp: `198.51.100.${Object.keys(routers).length}`, uamPort: fake.uamport, ...extra };
-    await t
+    const body = { name, vendor, nasIdentifier: name, nasIp, uamPort: fake.uamport, ...extra };
+    const res = await t
       .admin()
       .post('/api/routers')
       .send(secret ? { ...body, uamSecret: secret, uamServer: `${t.url}/portal` } : body)
       .expect(201);
+    radiusSecret = res.body.radiusSecret;
   };
 
   beforeAll(async () => {
@@ -46,6 +75,11 @@ describe('captive portal in headless Chromium, against a fake router per vendor'
     // Test/dev switch: the fake router lives on 127.0.0.1, which production refuses as uamip.
     process.env.PORTAL_ALLOW_LOOPBACK_UAMIP = '1';
     t = await startTestApp();
+    fr = await startFreeRadius(t.url, RADIUS_TOKEN, { RADIUS_REJECT_DELAY: '0' });
+    const customer = (await t.admin().post('/api/customers').send({ name: 'Hotspot guests' }).expect(201)).body;
+    for (const [username, password] of Object.entries(USERS)) {
+      await t.admin().post(`/api/customers/${customer.id}/accounts`).send({ username, password, kind: 'hotspot', maxSessions: 10 }).expect(201);
+    }
     await setup('bw-generic', 'generic', { venueName: 'Seed Cafe' });
     await setup('bw-uspot', 'uspot', {
       venueName: 'Harbour Cafe WiFi',
@@ -71,6 +105,7 @@ describe('captive portal in headless Chromium, against a fake router per vendor'
   afterAll(async () => {
     await browser?.close();
     await Promise.all(Object.values(routers).map((r) => r.close()));
+    await fr?.stop();
     await t?.close();
     if (previousLoopback === undefined) delete process.env.PORTAL_ALLOW_LOOPBACK_UAMIP;
     else process.env.PORTAL_ALLOW_LOOPBACK_UAMIP = previousLoopback;
@@ -128,7 +163,8 @@ describe('captive portal in headless Chromium, against a fake router per vendor'
     await page.getByRole('heading', { name: 'You are logged out' }).waitFor();
 
     await login(page, name, 'wrong', terms);
-    await page.getByRole('alert').filter({ hasText: 'Login failed' }).waitFor();
+    // uspot sends no reason: the portal looks up the AuthEvent the real RADIUS round trip recorded.
+    await page.getByRole('alert').filter({ hasText: 'Wrong password.' }).waitFor();
     await page.getByLabel('Username').waitFor();
     expect(errors).toEqual([]);
     await page.context().close();
