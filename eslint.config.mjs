@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -11,8 +12,16 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       curly: ['error', 'multi-line'],
       // libs/aaa is the core: it must never reach into the libs that build on it.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@app/portal*', '@app/router-rpc*'], message: 'libs/aaa must not import portal or router-rpc' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@app/portal*', '@app/router-rpc*'], message: 'libs/aaa must not import portal or router-rpc' }] },
+      ],
     },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: { globals: globals.node, sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['libs/portal/**', 'libs/router-rpc/**', 'apps/**', 'test/**', 'bench/**'],

@@ -33,22 +33,30 @@ describe('captive portal in headless Chromium, against a fake router per vendor'
    * through FreeRADIUS (PAP, or CHAP with the portal-computed response), from its own
    * loopback address, signed with the secret the admin API generated.
    */
-  const viaRadius = (nasIp: string, nasid: string, radiusSecret: () => string): Authenticate => async (attempt, ctx) => {
-    const creds: [string, string | Buffer][] =
-      attempt.kind === 'pap'
-        ? [['User-Password', attempt.password]]
-        : [
-            ['CHAP-Password', Buffer.concat([Buffer.from([0]), Buffer.from(attempt.chapResponse, 'hex')])],
-            ['CHAP-Challenge', Buffer.from(attempt.chapChallenge, 'hex')],
-          ];
-    const reply = await accessRequest({
-      port: fr.authPort,
-      secret: radiusSecret(),
-      srcIp: nasIp,
-      attributes: [['User-Name', attempt.username], ...creds, ['NAS-Identifier', nasid], ['Calling-Station-Id', ctx.mac], ['Framed-IP-Address', ctx.clientIp]],
-    });
-    return reply?.code === 'Access-Accept';
-  };
+  const viaRadius =
+    (nasIp: string, nasid: string, radiusSecret: () => string): Authenticate =>
+    async (attempt, ctx) => {
+      const creds: [string, string | Buffer][] =
+        attempt.kind === 'pap'
+          ? [['User-Password', attempt.password]]
+          : [
+              ['CHAP-Password', Buffer.concat([Buffer.from([0]), Buffer.from(attempt.chapResponse, 'hex')])],
+              ['CHAP-Challenge', Buffer.from(attempt.chapChallenge, 'hex')],
+            ];
+      const reply = await accessRequest({
+        port: fr.authPort,
+        secret: radiusSecret(),
+        srcIp: nasIp,
+        attributes: [
+          ['User-Name', attempt.username],
+          ...creds,
+          ['NAS-Identifier', nasid],
+          ['Calling-Station-Id', ctx.mac],
+          ['Framed-IP-Address', ctx.clientIp],
+        ],
+      });
+      return reply?.code === 'Access-Accept';
+    };
 
   const setup = async (name: string, vendor: FakeVendor, extra: Record<string, unknown> = {}, secret?: string) => {
     const nasIp = `127.0.1.${Object.keys(routers).length + 1}`;
@@ -78,7 +86,11 @@ describe('captive portal in headless Chromium, against a fake router per vendor'
     fr = await startFreeRadius(t.url, RADIUS_TOKEN, { RADIUS_REJECT_DELAY: '0' });
     const customer = (await t.admin().post('/api/customers').send({ name: 'Hotspot guests' }).expect(201)).body;
     for (const [username, password] of Object.entries(USERS)) {
-      await t.admin().post(`/api/customers/${customer.id}/accounts`).send({ username, password, kind: 'hotspot', maxSessions: 10 }).expect(201);
+      await t
+        .admin()
+        .post(`/api/customers/${customer.id}/accounts`)
+        .send({ username, password, kind: 'hotspot', maxSessions: 10 })
+        .expect(201);
     }
     await setup('bw-generic', 'generic', { venueName: 'Seed Cafe' });
     await setup('bw-uspot', 'uspot', {

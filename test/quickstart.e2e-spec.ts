@@ -27,7 +27,15 @@ async function start(dataDir: string, pgPort: number, env: Record<string, string
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'debug', ...env },
+    env: {
+      PATH: process.env.PATH,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      EMBEDDED_PG_PORT: String(pgPort),
+      LOG_LEVEL: 'debug',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -61,9 +69,21 @@ describe('quick start: npm start with embedded PostgreSQL', () => {
     const radiusToken = readFileSync(join(dataDir, 'radius-api-token'), 'utf8').trim();
     const auth = { authorization: `Bearer ${adminToken}` };
     const customer = await request(first.url).post('/api/customers').set(auth).send({ name: 'Persisted' }).expect(201);
-    await request(first.url).post(`/api/customers/${customer.body.id}/accounts`).set(auth).send({ username: 'persist', password, kind: 'vpn' }).expect(201);
-    await request(first.url).patch(`/api/accounts/${(await request(first.url).get('/api/accounts?username=persist').set(auth)).body.items[0].id}`).set(auth).send({ password }).expect(200);
-    const router = await request(first.url).post('/api/routers').set(auth).send({ name: 'r', vendor: 'uspot', nasIdentifier: 'qs', nasIp: '127.0.0.5', uamSecret: 'uam-secret-123' }).expect(201);
+    await request(first.url)
+      .post(`/api/customers/${customer.body.id}/accounts`)
+      .set(auth)
+      .send({ username: 'persist', password, kind: 'vpn' })
+      .expect(201);
+    await request(first.url)
+      .patch(`/api/accounts/${(await request(first.url).get('/api/accounts?username=persist').set(auth)).body.items[0].id}`)
+      .set(auth)
+      .send({ password })
+      .expect(200);
+    const router = await request(first.url)
+      .post('/api/routers')
+      .set(auth)
+      .send({ name: 'r', vendor: 'uspot', nasIdentifier: 'qs', nasIp: '127.0.0.5', uamSecret: 'uam-secret-123' })
+      .expect(201);
     await request(first.url)
       .post('/radius/authorize?nas=127.0.0.5')
       .set('x-radius-token', radiusToken)

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { StaleSessionReaper } from '@app/aaa';
 import { radiusCall } from './support/rlm-rest';
 import { sql } from './support/test-db';
 import { startTestApp, TestApp } from './support/test-app';
@@ -98,6 +99,15 @@ describe('/radius/* (rlm_rest contract, real PostgreSQL)', () => {
   it('acknowledges unusable packets instead of making the NAS retry forever', async () => {
     await acct({ 'User-Name': 'x', 'Acct-Session-Id': 'bad' }).expect(204);
     expect(await session('bad')).toBeUndefined();
+  });
+
+  it('closes sessions with no update for 2 × interim + grace as Stale', async () => {
+    await acct({ 'User-Name': 'acct1', 'Acct-Session-Id': 'quiet', 'Acct-Status-Type': 'Start' }).expect(204);
+    await acct({ 'User-Name': 'acct1', 'Acct-Session-Id': 'lively', 'Acct-Status-Type': 'Start' }).expect(204);
+    await sql(t.databaseUrl, "UPDATE sessions SET last_seen_at = now() - interval '721 seconds' WHERE acct_session_id = 'quiet'");
+    expect(await t.app.get(StaleSessionReaper).reap()).toBe(1);
+    expect((await session('quiet')).terminate_cause).toBe('Stale');
+    expect((await session('lively')).stopped_at).toBeNull();
   });
 
   it('lists sessions through the admin API with 64-bit byte counts', async () => {

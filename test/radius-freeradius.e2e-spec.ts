@@ -18,20 +18,42 @@ describe('FreeRADIUS → rlm_rest → API → PostgreSQL', () => {
   beforeAll(async () => {
     t = await startTestApp();
     fr = await startFreeRadius(t.url, RADIUS_TOKEN);
-    mikrotikSecret = (await t.admin().post('/api/routers').send({ name: 'mt', vendor: 'mikrotik', nasIdentifier: 'mt-1', nasIp: MT }).expect(201)).body.radiusSecret;
-    uspotSecret = (await t.admin().post('/api/routers').send({ name: 'us', vendor: 'uspot', nasIdentifier: 'uspot-1', nasIp: USPOT }).expect(201)).body.radiusSecret;
-    const profile = (await t.admin().post('/api/speed-profiles').send({ name: '10M/2M', downloadKbps: 10000, uploadKbps: 2000, sessionTimeoutSeconds: 86400 }).expect(201)).body;
+    mikrotikSecret = (
+      await t.admin().post('/api/routers').send({ name: 'mt', vendor: 'mikrotik', nasIdentifier: 'mt-1', nasIp: MT }).expect(201)
+    ).body.radiusSecret;
+    uspotSecret = (
+      await t.admin().post('/api/routers').send({ name: 'us', vendor: 'uspot', nasIdentifier: 'uspot-1', nasIp: USPOT }).expect(201)
+    ).body.radiusSecret;
+    const profile = (
+      await t
+        .admin()
+        .post('/api/speed-profiles')
+        .send({ name: '10M/2M', downloadKbps: 10000, uploadKbps: 2000, sessionTimeoutSeconds: 86400 })
+        .expect(201)
+    ).body;
     const pool = (await t.admin().post('/api/ip-pools').send({ name: 'vpn', cidr: '10.44.0.0/24' }).expect(201)).body;
     customerId = (await t.admin().post('/api/customers').send({ name: 'Erika' }).expect(201)).body.id;
     const mk = (body: Record<string, unknown>) =>
-      t.admin().post(`/api/customers/${customerId}/accounts`).send({ kind: 'vpn', speedProfileId: profile.id, ipPoolId: pool.id, ...body }).expect(201);
+      t
+        .admin()
+        .post(`/api/customers/${customerId}/accounts`)
+        .send({ kind: 'vpn', speedProfileId: profile.id, ipPoolId: pool.id, ...body })
+        .expect(201);
     await mk({ username: 'erika.phone', password: 'p%ss"w/rd%{User-Name}' });
     await mk({ username: 'erika.laptop', password: 'laptop-pw', maxSessions: 1 });
     await mk({ username: 'banned1', password: 'pw-pw-pw', status: 'banned' });
     await mk({ username: 'expired.vpn', password: 'pw-pw-pw', expiresAt: '2020-01-01T00:00:00Z' });
     await mk({ username: 'boss', password: 'boss-pw', group: 'admin' });
-    await t.admin().post(`/api/customers/${customerId}/accounts`).send({ username: 'hot1', password: 'hot-pw', kind: 'hotspot', speedProfileId: profile.id, quotaBytes: 5_000_000 }).expect(201);
-    await t.admin().post(`/api/customers/${customerId}/accounts`).send({ username: 'hot.expired', password: 'hot-pw', kind: 'hotspot', expiresAt: '2020-01-01T00:00:00Z' }).expect(201);
+    await t
+      .admin()
+      .post(`/api/customers/${customerId}/accounts`)
+      .send({ username: 'hot1', password: 'hot-pw', kind: 'hotspot', speedProfileId: profile.id, quotaBytes: 5_000_000 })
+      .expect(201);
+    await t
+      .admin()
+      .post(`/api/customers/${customerId}/accounts`)
+      .send({ username: 'hot.expired', password: 'hot-pw', kind: 'hotspot', expiresAt: '2020-01-01T00:00:00Z' })
+      .expect(201);
   }, 90_000);
 
   afterAll(async () => {
@@ -97,7 +119,11 @@ describe('FreeRADIUS → rlm_rest → API → PostgreSQL', () => {
     });
 
     it('sends uspot routers WISPr rates and the remaining quota', async () => {
-      const r = await auth({ 'User-Name': 'hot1', 'User-Password': 'hot-pw', 'Packet-Src-IP-Address': USPOT, 'NAS-Identifier': 'uspot-1' }, '', uspotSecret);
+      const r = await auth(
+        { 'User-Name': 'hot1', 'User-Password': 'hot-pw', 'Packet-Src-IP-Address': USPOT, 'NAS-Identifier': 'uspot-1' },
+        '',
+        uspotSecret,
+      );
       expect(r?.code).toBe('Access-Accept');
       expect(r?.attrs['WISPr-Bandwidth-Max-Up']).toBe('2000000');
       expect(r?.attrs['WISPr-Bandwidth-Max-Down']).toBe('10000000');
@@ -123,21 +149,58 @@ describe('FreeRADIUS → rlm_rest → API → PostgreSQL', () => {
 
   describe('accounting and sessions', () => {
     it('records Start, Interim and Stop with Gigawords in GET /api/sessions', async () => {
-      const base = { 'User-Name': 'erika.phone', 'Acct-Session-Id': 'acc-1', 'Calling-Station-Id': '02:00:00:00:00:01', 'Framed-IP-Address': '10.44.0.2' };
+      const base = {
+        'User-Name': 'erika.phone',
+        'Acct-Session-Id': 'acc-1',
+        'Calling-Station-Id': '02:00:00:00:00:01',
+        'Framed-IP-Address': '10.44.0.2',
+      };
       expect((await acct({ ...base, 'Acct-Status-Type': 'Start' }))?.code).toBe('Accounting-Response');
-      await acct({ ...base, 'Acct-Status-Type': 'Interim-Update', 'Acct-Input-Octets': 1000, 'Acct-Output-Octets': 2000, 'Acct-Output-Gigawords': 2, 'Acct-Session-Time': 300 });
+      await acct({
+        ...base,
+        'Acct-Status-Type': 'Interim-Update',
+        'Acct-Input-Octets': 1000,
+        'Acct-Output-Octets': 2000,
+        'Acct-Output-Gigawords': 2,
+        'Acct-Session-Time': 300,
+      });
       let list = await t.admin().get('/api/sessions?active=true').expect(200);
       const open = list.body.items.find((s: { acctSessionId: string }) => s.acctSessionId === 'acc-1');
       expect(open).toMatchObject({ inputOctets: 1000, outputOctets: 2 * 2 ** 32 + 2000, stoppedAt: null });
-      await acct({ ...base, 'Acct-Status-Type': 'Stop', 'Acct-Input-Octets': 5000, 'Acct-Output-Octets': 7000, 'Acct-Output-Gigawords': 3, 'Acct-Session-Time': 600, 'Acct-Terminate-Cause': 'User-Request' });
+      await acct({
+        ...base,
+        'Acct-Status-Type': 'Stop',
+        'Acct-Input-Octets': 5000,
+        'Acct-Output-Octets': 7000,
+        'Acct-Output-Gigawords': 3,
+        'Acct-Session-Time': 600,
+        'Acct-Terminate-Cause': 'User-Request',
+      });
       list = await t.admin().get('/api/sessions?active=false').expect(200);
       const closed = list.body.items.find((s: { acctSessionId: string }) => s.acctSessionId === 'acc-1');
-      expect(closed).toMatchObject({ inputOctets: 5000, outputOctets: 3 * 2 ** 32 + 7000, sessionTime: 600, terminateCause: 'User-Request' });
+      expect(closed).toMatchObject({
+        inputOctets: 5000,
+        outputOctets: 3 * 2 ** 32 + 7000,
+        sessionTime: 600,
+        terminateCause: 'User-Request',
+      });
     });
 
     it('lets two accounts of one customer be online in parallel, each with its own IP', async () => {
-      await acct({ 'User-Name': 'erika.phone', 'Acct-Session-Id': 'par-1', 'Acct-Status-Type': 'Start', 'Framed-IP-Address': '10.44.0.2', 'Calling-Station-Id': '02:00:00:00:00:0a' });
-      await acct({ 'User-Name': 'erika.laptop', 'Acct-Session-Id': 'par-2', 'Acct-Status-Type': 'Start', 'Framed-IP-Address': '10.44.0.3', 'Calling-Station-Id': '02:00:00:00:00:0b' });
+      await acct({
+        'User-Name': 'erika.phone',
+        'Acct-Session-Id': 'par-1',
+        'Acct-Status-Type': 'Start',
+        'Framed-IP-Address': '10.44.0.2',
+        'Calling-Station-Id': '02:00:00:00:00:0a',
+      });
+      await acct({
+        'User-Name': 'erika.laptop',
+        'Acct-Session-Id': 'par-2',
+        'Acct-Status-Type': 'Start',
+        'Framed-IP-Address': '10.44.0.3',
+        'Calling-Station-Id': '02:00:00:00:00:0b',
+      });
       const list = await t.admin().get(`/api/sessions?active=true&customerId=${customerId}`).expect(200);
       const ips = list.body.items.map((s: { framedIp: string }) => s.framedIp);
       expect(ips).toEqual(expect.arrayContaining(['10.44.0.2', '10.44.0.3']));
@@ -165,7 +228,9 @@ describe('FreeRADIUS → rlm_rest → API → PostgreSQL', () => {
   describe('failures', () => {
     it('acknowledges 20 Accounting-Starts while the API is down and records all 20 after it returns', async () => {
       // The router has been talking: FreeRADIUS knows it as a client.
-      expect((await acct({ 'User-Name': 'erika.phone', 'Acct-Session-Id': 'warm', 'Acct-Status-Type': 'Start' }))?.code).toBe('Accounting-Response');
+      expect((await acct({ 'User-Name': 'erika.phone', 'Acct-Session-Id': 'warm', 'Acct-Status-Type': 'Start' }))?.code).toBe(
+        'Accounting-Response',
+      );
       const port = new URL(t.url).port;
       const db = t.databaseUrl;
       await t.close();

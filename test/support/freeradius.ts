@@ -92,7 +92,18 @@ export async function radclient(
   packets: string[],
   opts: { timeout?: number; retries?: number; parallel?: number } = {},
 ): Promise<RadReply[]> {
-  const args = ['-x', '-r', String(opts.retries ?? 1), '-t', String(opts.timeout ?? 3), '-p', String(opts.parallel ?? 1), `127.0.0.1:${port}`, kind, secret];
+  const args = [
+    '-x',
+    '-r',
+    String(opts.retries ?? 1),
+    '-t',
+    String(opts.timeout ?? 3),
+    '-p',
+    String(opts.parallel ?? 1),
+    `127.0.0.1:${port}`,
+    kind,
+    secret,
+  ];
   const out = await new Promise<string>((resolvePromise) => {
     const p = spawn('radclient', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let text = '';
@@ -127,7 +138,9 @@ function parseRadclient(out: string): RadReply[] {
 
 /** radclient attribute lines for an MS-CHAPv2 login, built the way a NAS builds them. */
 export function msChapV2Attributes(username: string, password: string): string {
-  return execFileSync(process.execPath, ['--openssl-legacy-provider', join(__dirname, 'mschapv2-cli.js'), username, password], { encoding: 'utf8' }).trim();
+  return execFileSync(process.execPath, ['--openssl-legacy-provider', join(__dirname, 'mschapv2-cli.js'), username, password], {
+    encoding: 'utf8',
+  }).trim();
 }
 
 export function attrLines(attrs: Record<string, string | number>): string {

@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 // Builds a NAS-style MS-CHAPv2 Access-Request (RFC 2759) as radclient attribute lines.
 // Run with --openssl-legacy-provider: MD4 and DES live in OpenSSL 3's legacy provider.
-const crypto = require('node:crypto');
+const { createHash, createCipheriv, randomBytes } = require('node:crypto');
 
 const [username, password] = process.argv.slice(2);
-const authChallenge = crypto.randomBytes(16);
-const peerChallenge = crypto.randomBytes(16);
+const authChallenge = randomBytes(16);
+const peerChallenge = randomBytes(16);
 const challengeHash = crypto
   .createHash('sha1')
   .update(Buffer.concat([peerChallenge, authChallenge, Buffer.from(username, 'utf8')]))
   .digest()
   .subarray(0, 8);
-const passwordHash = crypto.createHash('md4').update(Buffer.from(password, 'utf16le')).digest();
+const passwordHash = createHash('md4').update(Buffer.from(password, 'utf16le')).digest();
 
 // Spread 7 key bytes over 8 DES key bytes (parity bits ignored).
 function desKey(seven) {
@@ -29,7 +29,7 @@ function desKey(seven) {
 const z = Buffer.concat([passwordHash, Buffer.alloc(5)]);
 const ntResponse = Buffer.concat(
   [0, 7, 14].map((i) => {
-    const c = crypto.createCipheriv('des-ecb', desKey(z.subarray(i, i + 7)), null);
+    const c = createCipheriv('des-ecb', desKey(z.subarray(i, i + 7)), null);
     c.setAutoPadding(false);
     return c.update(challengeHash);
   }),

@@ -10,10 +10,17 @@ import { AAA_EVENTS } from '../events';
 import { Router } from './router.entity';
 import { CreateRouterDto, RouterView, RouterWithSecrets, UpdateRouterDto } from './router.dto';
 
-export function toRouterView(r: Router): RouterView {
+/**
+ * A crashed instance cannot clear its claim, so a router also counts as offline once
+ * its heartbeat (every 15 s, recorded at most every 30 s) has been silent this long.
+ */
+const ONLINE_WINDOW_MS = 90_000;
+
+export function toRouterView(r: Router, now = Date.now()): RouterView {
   // Sealed secrets and the token hash never leave the service.
   const { radiusSecretEnc: _s, uamSecretEnc, tokenHash: _t, connectedInstance, updatedAt: _u, ...rest } = r;
-  return { ...rest, hasUamSecret: !!uamSecretEnc, online: !!connectedInstance };
+  const fresh = !!r.lastSeenAt && now - r.lastSeenAt.getTime() < ONLINE_WINDOW_MS;
+  return { ...rest, hasUamSecret: !!uamSecretEnc, online: !!connectedInstance && fresh };
 }
 
 @Injectable()
@@ -44,7 +51,11 @@ export class RoutersService {
 
   async list(q: PageQuery): Promise<Page<RouterView>> {
     const [items, total] = await this.routers.findAndCount({ order: { name: 'ASC' }, take: q.limit, skip: q.offset });
-    return Page.of(items.map(toRouterView), total, q);
+    return Page.of(
+      items.map((r) => toRouterView(r)),
+      total,
+      q,
+    );
   }
 
   async get(id: string): Promise<RouterView> {

@@ -1,0 +1,71 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createSocket } from 'node:dgram';
+import { isIP } from 'node:net';
+import { radius, RadiusAttribute } from './radius-lib';
+
+export interface CoaTarget {
+  host: string;
+  port: number;
+  secret: string;
+}
+
+export type CoaResult = { outcome: 'ack' } | { outcome: 'nak'; errorCause?: string };
+
+/** No valid answer after every retry: router down, port closed, firewall, or wrong secret. */
+export class CoaTimeoutError extends Error {}
+
+/**
+ * RFC 5176 Disconnect-Request sender. Retransmits the identical packet (same identifier and
+ * authenticator, as RFC 5176 §2.3 expects) and ignores answers that fail the response
+ * authenticator check, so a wrong secret shows up as a timeout rather than a forged ACK.
+ * Only RFC dictionaries are needed: Disconnect carries no vendor attributes (uspot would NAK them).
+ */
+@Injectable()
+export class CoaClient {
+  private readonly log = new Logger(CoaClient.name);
+
+  disconnect(target: CoaTarget, attributes: RadiusAttribute[], timeoutMs: number, attempts = 3): Promise<CoaResult> {
+    // Message-Authenticator stays off: uspot's DAE NAKs any attribute it does not know.
+    const request = radius.encode({ code: 'Disconnect-Request', secret: target.secret, attributes, add_message_authenticator: false });
+    const family = isIP(target.host) === 6 ? 'udp6' : 'udp4';
+    const socket = createSocket(family);
+    const perTry = Math.max(50, Math.floor(timeoutMs / attempts));
+    return new Promise<CoaResult>((resolve, reject) => {
+      let sent = 0;
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (err: Error | null, result?: CoaResult) => {
+        clearTimeout(timer);
+        socket.close();
+        if (err) reject(err);
+        else resolve(result!);
+      };
+      const send = () => {
+        if (sent >= attempts) return finish(new CoaTimeoutError(`no answer from ${target.host}:${target.port} after ${attempts} tries`));
+        sent++;
+        socket.send(request, target.port, target.host, (err) => {
+          if (err) this.log.debug(`send to ${target.host}:${target.port} failed: ${err.message}`);
+        });
+        timer = setTimeout(send, perTry);
+      };
+      socket.on('error', (err) => finish(new CoaTimeoutError(`${target.host}:${target.port} unreachable: ${err.message}`)));
+      socket.on('message', (msg) => {
+        if (msg.length < 20 || msg.readUInt8(1) !== request.readUInt8(1)) return;
+        if (!radius.verify_response({ request, response: msg, secret: target.secret })) {
+          return this.log.warn(`ignoring answer from ${target.host} with a bad authenticator (secret mismatch?)`);
+        }
+        let decoded;
+        try {
+          decoded = radius.decode({ packet: msg, secret: target.secret });
+        } catch {
+          return;
+        }
+        if (decoded.code === 'Disconnect-ACK') return finish(null, { outcome: 'ack' });
+        if (decoded.code === 'Disconnect-NAK') {
+          const cause = decoded.attributes['Error-Cause'];
+          return finish(null, { outcome: 'nak', errorCause: cause === undefined ? undefined : String(cause) });
+        }
+      });
+      socket.bind(0, send);
+    });
+  }
+}

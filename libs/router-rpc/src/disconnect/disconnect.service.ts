@@ -1,0 +1,103 @@
+import { BadGatewayException, ConflictException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { AppConfig, CredentialVault, Router, Session } from '@app/aaa';
+import { RpcBus } from '../bus/rpc-bus';
+import { CoaClient, CoaTimeoutError } from '../coa/coa-client';
+import { RadiusAttribute } from '../coa/radius-lib';
+import { ClientRemoveParams, normalizeMac } from '../protocol/json-rpc';
+import { RouterCallError, RouterOfflineError, RouterTimeoutError } from '../rpc-errors';
+
+export interface DisconnectResult {
+  sessionId: string;
+  routerId: string;
+  method: 'websocket' | 'coa';
+  outcome: 'ack';
+  stoppedAt: Date;
+}
+
+/**
+ * Cuts one session at its router, then closes it in the database. Channel per router:
+ * uspot with a live WebSocket (any instance) gets `client_remove`; everything else an
+ * RFC 5176 Disconnect-Request to nasIp:coaPort. The row changes only after the router confirmed.
+ */
+@Injectable()
+export class DisconnectService {
+  private readonly log = new Logger(DisconnectService.name);
+
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    @InjectRepository(Router) private readonly routers: Repository<Router>,
+    private readonly db: DataSource,
+    private readonly bus: RpcBus,
+    private readonly coa: CoaClient,
+    private readonly vault: CredentialVault,
+    private readonly config: AppConfig,
+  ) {}
+
+  async disconnect(sessionId: string): Promise<DisconnectResult> {
+    const session = await this.sessions.findOneBy({ id: sessionId });
+    if (!session) throw new NotFoundException('Session not found');
+    if (session.stoppedAt) throw new ConflictException('Session is already stopped');
+    const router = await this.routers.findOneBy({ id: session.routerId });
+    if (!router) throw new NotFoundException('Router of the session not found');
+
+    const mac = session.callingStationId ? normalizeMac(session.callingStationId) : null;
+    const useSocket = router.vendor === 'uspot' && !!mac && this.bus.reachable(router);
+    if (useSocket) await this.viaSocket(router, mac!);
+    else await this.viaCoa(router, session);
+
+    const stoppedAt = await this.close(session.id);
+    this.log.log(`session ${session.id} disconnected via ${useSocket ? 'websocket' : 'coa'}`);
+    return { sessionId: session.id, routerId: router.id, method: useSocket ? 'websocket' : 'coa', outcome: 'ack', stoppedAt };
+  }
+
+  private async viaSocket(router: Router, mac: string): Promise<void> {
+    const params: ClientRemoveParams = { uspot: router.uspotSection || 'captive', address: mac };
+    try {
+      await this.bus.call(router, 'client_remove', params, this.config.rpcTimeoutMs);
+    } catch (err) {
+      if (err instanceof RouterCallError) throw new BadGatewayException(`Router refused client_remove: ${err.message} (code ${err.code})`);
+      if (err instanceof RouterOfflineError || err instanceof RouterTimeoutError) {
+        throw new ServiceUnavailableException(`Router offline or unreachable: ${err.message}`);
+      }
+      throw err;
+    }
+  }
+
+  private async viaCoa(router: Router, session: Session): Promise<void> {
+    const attrs: RadiusAttribute[] = [
+      ['User-Name', session.username],
+      ['Acct-Session-Id', session.acctSessionId],
+    ];
+    // RouterOS can match on the address; uspot's DAE NAKs any request carrying it.
+    if (router.vendor !== 'uspot' && session.framedIp) attrs.push(['Framed-IP-Address', session.framedIp]);
+    const target = { host: router.nasIp, port: router.coaPort, secret: this.vault.decrypt(router.radiusSecretEnc) };
+    let result;
+    try {
+      result = await this.coa.disconnect(target, attrs, this.config.rpcTimeoutMs);
+    } catch (err) {
+      if (err instanceof CoaTimeoutError) throw new ServiceUnavailableException(`Router offline or unreachable: ${err.message}`);
+      throw err;
+    }
+    if (result.outcome === 'nak') {
+      const cause = result.errorCause ? ` (Error-Cause ${result.errorCause})` : '';
+      throw new BadGatewayException(`Router answered Disconnect-NAK${cause}`);
+    }
+  }
+
+  /** Guarded by stopped_at IS NULL; accounting keeps stopped_at once set, so a later Stop cannot undo it. */
+  private async close(sessionId: string): Promise<Date> {
+    // Wrapped in a CTE because TypeORM returns [rows, count] for a bare UPDATE but plain rows for a SELECT.
+    const rows: { stopped_at: Date }[] = await this.db.query(
+      `WITH closed AS (
+         UPDATE sessions SET stopped_at = now(), terminate_cause = 'Admin-Reset' WHERE id = $1 AND stopped_at IS NULL RETURNING stopped_at
+       ) SELECT stopped_at FROM closed`,
+      [sessionId],
+    );
+    if (rows[0]) return rows[0].stopped_at;
+    // The router's own Acct-Stop beat us to it: the session is closed either way.
+    const s = await this.sessions.findOneByOrFail({ id: sessionId });
+    return s.stoppedAt ?? new Date();
+  }
+}

@@ -1,0 +1,337 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { request as httpRequest } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { WebSocket } from 'ws';
+import { AAA_EVENTS, SessionLimitReachedEvent } from '@app/aaa';
+import { InstanceId, RouterAgent, RouterRpcOptions } from '@app/router-rpc';
+import { createRouter, insertSession, rawClient, routerOnline, sessionRow, startAgent, waitFor, wsUrl } from './support/rpc-helpers';
+import { TestNas } from './support/rpc-nas';
+import { startTestApp, TestApp } from './support/test-app';
+import { sql } from './support/test-db';
+
+const SECRET = 'nas-shared-secret-0123456789';
+const ENV = { RPC_TIMEOUT_MS: '1500' };
+
+/** Raw upgrade attempt: proves the refusal is plain HTTP, before any WebSocket exists. */
+function upgradeStatus(t: TestApp, path: string, auth?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${t.url}${path}`, {
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...(auth ? { authorization: auth } : {}),
+      },
+    });
+    req.on('response', (res) => resolve(res.statusCode!));
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('router RPC (real app, WebSocket and UDP)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(ENV);
+  });
+  afterAll(() => t.close());
+
+  describe('WebSocket endpoint', () => {
+    it('refuses a missing or wrong token with HTTP 401 before the upgrade', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      expect(await upgradeStatus(t, '/routers/ws')).toBe(401);
+      expect(await upgradeStatus(t, '/routers/ws', 'Bearer not-the-token')).toBe(401);
+      expect(await upgradeStatus(t, '/routers/ws', `Basic ${r.token}`)).toBe(401);
+      expect(await upgradeStatus(t, '/elsewhere', `Bearer ${r.token}`)).toBe(404);
+      expect(await upgradeStatus(t, '/routers/ws', `Bearer ${r.token}`)).toBe(101);
+    });
+
+    it('shows the router online in GET /api/routers while connected, offline after', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      expect(await routerOnline(t, r.id)).toBe(false);
+      const { agent } = await startAgent(t, r.token);
+      await waitFor(() => routerOnline(t, r.id), 3000, 'online');
+      const list = await t.admin().get('/api/routers?limit=500').expect(200);
+      const view = list.body.items.find((x: { id: string }) => x.id === r.id);
+      expect(view).toMatchObject({ online: true });
+      expect(view.lastSeenAt).not.toBeNull();
+      expect(JSON.stringify(view)).not.toMatch(/connectedInstance|tokenHash/);
+      await agent.stop();
+      await waitFor(async () => !(await routerOnline(t, r.id)), 3000, 'offline');
+    });
+
+    it('replaces the older connection of the same router (close 4000 "replaced")', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const first = await rawClient(t, r.token);
+      const second = await rawClient(t, r.token);
+      expect(await first.closed).toEqual({ code: 4000, reason: 'replaced' });
+      second.ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }));
+      await waitFor(() => second.frames.length === 1, 2000, 'pong');
+      expect(second.frames[0]).toEqual({ jsonrpc: '2.0', id: 1, result: 'pong' });
+      expect(await routerOnline(t, r.id)).toBe(true); // the replaced socket's close must not mark it offline
+      second.ws.close();
+    });
+
+    it('answers malformed frames with JSON-RPC errors and keeps the connection', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const c = await rawClient(t, r.token);
+      const sends: [string | Buffer, number, string | number | null][] = [
+        ['not json {', -32700, null],
+        ['{"foo":1}', -32600, null],
+        ['[]', -32600, null],
+        ['42', -32600, null],
+        ['{"jsonrpc":"1.0","id":5,"method":"x"}', -32600, 5],
+        ['{"jsonrpc":"2.0","id":6,"method":"x","params":"str"}', -32600, 6],
+        ['{"jsonrpc":"2.0","id":7,"method":"reboot"}', -32601, 7],
+        [Buffer.from([1, 2, 3]), -32600, null],
+      ];
+      for (const [frame, code, id] of sends) {
+        const before = c.frames.length;
+        c.ws.send(frame);
+        await waitFor(() => c.frames.length > before, 2000, `reply to ${String(frame)}`);
+        expect(c.frames[before]).toMatchObject({ jsonrpc: '2.0', id, error: { code } });
+      }
+      // Notifications (hello) and stray responses get no reply; the socket still works afterwards.
+      c.ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'hello', params: { version: 'test' } }));
+      c.ws.send(JSON.stringify({ jsonrpc: '2.0', id: 999, result: {} }));
+      c.ws.send(JSON.stringify({ jsonrpc: '2.0', id: 'last', method: 'ping' }));
+      await waitFor(() => c.frames.length === sends.length + 1, 2000, 'pong');
+      expect(c.frames.at(-1)).toEqual({ jsonrpc: '2.0', id: 'last', result: 'pong' });
+      expect(c.ws.readyState).toBe(WebSocket.OPEN);
+      c.ws.close();
+    });
+
+    it('terminates a router that stops answering pings and marks it offline', async () => {
+      const options = t.app.get(RouterRpcOptions);
+      const saved = options.heartbeatMs;
+      options.heartbeatMs = 100;
+      try {
+        const r = await createRouter(t, { vendor: 'uspot' });
+        const c = await rawClient(t, r.token, { autoPong: false });
+        await waitFor(() => routerOnline(t, r.id), 2000, 'online');
+        expect((await c.closed).code).toBe(1006); // terminated, no close frame
+        await waitFor(async () => !(await routerOnline(t, r.id)), 2000, 'offline');
+      } finally {
+        options.heartbeatMs = saved;
+      }
+    });
+  });
+
+  describe('POST /api/sessions/:sessionId/disconnect', () => {
+    it('removes a uspot client through the reference agent and closes the session with Admin-Reset', async () => {
+      const r = await createRouter(t, { vendor: 'uspot', uspotSection: 'hotel' });
+      // uspot 2024 stores upper-case MACs: the agent must find and use that spelling.
+      const { agent, calls } = await startAgent(t, r.token, ['AA:BB:CC:DD:EE:01']);
+      const id = await insertSession(t, r.id, { mac: 'aa-bb-cc-dd-ee-01', framedIp: '10.1.0.9' });
+      const res = await t.admin().post(`/api/sessions/${id}/disconnect`).expect(200);
+      expect(res.body).toMatchObject({ sessionId: id, routerId: r.id, method: 'websocket', outcome: 'ack' });
+      expect(new Date(res.body.stoppedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+      expect(calls).toEqual([
+        { method: 'client_list', params: { uspot: 'hotel' } },
+        { method: 'client_remove', params: { uspot: 'hotel', address: 'AA:BB:CC:DD:EE:01' } },
+      ]);
+      expect(await sessionRow(t, id)).toMatchObject({ terminate_cause: 'Admin-Reset' });
+      expect((await sessionRow(t, id)).stopped_at).not.toBeNull();
+      const again = await t.admin().post(`/api/sessions/${id}/disconnect`);
+      expect(again.status).toBe(409);
+      await agent.stop();
+    });
+
+    it('maps a router-side ubus failure to 502 and leaves the session open', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const agent = new RouterAgent({
+        url: wsUrl(t),
+        token: r.token,
+        log: () => undefined,
+        executor: async (method) => {
+          if (method === 'client_remove') throw new Error('Command failed: ubus (Not found)');
+          return {};
+        },
+      });
+      agent.start();
+      await agent.waitOpen();
+      const id = await insertSession(t, r.id);
+      const res = await t.admin().post(`/api/sessions/${id}/disconnect`);
+      expect(res.status).toBe(502);
+      expect(res.body.message).toMatch(/client_remove.*ubus call failed/);
+      expect((await sessionRow(t, id)).stopped_at).toBeNull();
+      await agent.stop();
+    });
+
+    it('answers 404 for an unknown session, 409 for a stopped one, 401 without the admin token', async () => {
+      const r = await createRouter(t, { vendor: 'mikrotik' });
+      expect((await t.admin().post(`/api/sessions/${randomUUID()}/disconnect`)).status).toBe(404);
+      expect((await t.admin().post('/api/sessions/not-a-uuid/disconnect')).status).toBe(400);
+      const stopped = await insertSession(t, r.id, { stopped: true });
+      const res = await t.admin().post(`/api/sessions/${stopped}/disconnect`);
+      expect(res.status).toBe(409);
+      expect(res.body.message).toBe('Session is already stopped');
+      expect((await request(t.url).post(`/api/sessions/${stopped}/disconnect`)).status).toBe(401);
+    });
+
+    describe('RFC 5176 to a real UDP NAS', () => {
+      let mikrotikNas: TestNas;
+      let uspotNas: TestNas;
+      beforeAll(async () => {
+        mikrotikNas = await new TestNas(SECRET, '127.0.0.1').start();
+        uspotNas = await new TestNas(SECRET, '127.0.0.2').start();
+      });
+      afterAll(async () => {
+        await mikrotikNas.close();
+        await uspotNas.close();
+      });
+
+      it('maps Disconnect-ACK to 200, NAK to 502 with Error-Cause, silence to 503', async () => {
+        const r = await createRouter(t, { vendor: 'mikrotik', nasIp: '127.0.0.1', coaPort: mikrotikNas.port, radiusSecret: SECRET });
+        const ack = await insertSession(t, r.id, { username: 'bob', framedIp: '10.5.0.7' });
+        mikrotikNas.mode = 'ack';
+        const ok = await t.admin().post(`/api/sessions/${ack}/disconnect`).expect(200);
+        expect(ok.body).toMatchObject({ sessionId: ack, routerId: r.id, method: 'coa', outcome: 'ack' });
+        const sent = mikrotikNas.requests.at(-1)!;
+        expect(sent.code).toBe('Disconnect-Request');
+        expect(sent.attributes).toMatchObject({ 'User-Name': 'bob', 'Framed-IP-Address': '10.5.0.7' });
+        expect(sent.attributes['Acct-Session-Id']).toEqual(expect.any(String));
+        expect(sent.attributes).not.toHaveProperty('Message-Authenticator');
+        expect(await sessionRow(t, ack)).toMatchObject({ terminate_cause: 'Admin-Reset' });
+
+        const nak = await insertSession(t, r.id);
+        mikrotikNas.mode = 'nak';
+        const refused = await t.admin().post(`/api/sessions/${nak}/disconnect`);
+        expect(refused.status).toBe(502);
+        expect(refused.body.message).toBe('Router answered Disconnect-NAK (Error-Cause Session-Context-Not-Found)');
+        expect((await sessionRow(t, nak)).stopped_at).toBeNull();
+
+        mikrotikNas.mode = 'silent';
+        const count = mikrotikNas.requests.length;
+        const started = Date.now();
+        const timeout = await t.admin().post(`/api/sessions/${nak}/disconnect`);
+        expect(timeout.status).toBe(503);
+        expect(timeout.body.message).toMatch(/offline or unreachable/);
+        expect(Date.now() - started).toBeLessThan(4000);
+        expect(mikrotikNas.requests.length - count).toBe(3); // retransmitted
+        expect((await sessionRow(t, nak)).stopped_at).toBeNull();
+      });
+
+      it('falls back to DAE for an offline uspot router, without Framed-IP-Address', async () => {
+        const r = await createRouter(t, { vendor: 'uspot', nasIp: '127.0.0.2', coaPort: uspotNas.port, radiusSecret: SECRET });
+        const id = await insertSession(t, r.id, { framedIp: '10.6.0.2' });
+        uspotNas.mode = 'ack';
+        const res = await t.admin().post(`/api/sessions/${id}/disconnect`).expect(200);
+        expect(res.body.method).toBe('coa');
+        expect(uspotNas.requests.at(-1)!.attributes).not.toHaveProperty('Framed-IP-Address');
+      });
+
+      it('answers 503 when an offline router does not answer at all', async () => {
+        uspotNas.mode = 'silent';
+        const r = await createRouter(t, { vendor: 'uspot', nasIp: '127.0.0.3', coaPort: uspotNas.port, radiusSecret: SECRET });
+        const id = await insertSession(t, r.id);
+        const res = await t.admin().post(`/api/sessions/${id}/disconnect`);
+        expect(res.status).toBe(503);
+        expect((await sessionRow(t, id)).stopped_at).toBeNull();
+      });
+    });
+  });
+
+  describe('two instances on one database', () => {
+    let t2: TestApp;
+    beforeAll(async () => {
+      t2 = await startTestApp(ENV, t.databaseUrl);
+    });
+    afterAll(() => t2.close());
+
+    it('routes a disconnect received by instance B to the agent connected to instance A', async () => {
+      expect(t.app.get(InstanceId).value).not.toBe(t2.app.get(InstanceId).value);
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const { agent, calls } = await startAgent(t, r.token);
+      await waitFor(() => routerOnline(t2, r.id), 3000, 'online as seen by B');
+      const id = await insertSession(t, r.id, { mac: '02:00:00:00:00:0a' });
+      const res = await t2.admin().post(`/api/sessions/${id}/disconnect`).expect(200);
+      expect(res.body).toMatchObject({ method: 'websocket', outcome: 'ack' });
+      expect(calls.at(-1)).toEqual({ method: 'client_remove', params: { uspot: 'captive', address: '02:00:00:00:00:0a' } });
+      expect((await sessionRow(t, id)).terminate_cause).toBe('Admin-Reset');
+      await agent.stop();
+    });
+
+    it('closes the socket on instance A when the router reconnects to instance B', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const onA = await rawClient(t, r.token);
+      await waitFor(() => routerOnline(t, r.id), 2000, 'online');
+      const onB = await rawClient(t2, r.token);
+      expect(await onA.closed).toEqual({ code: 4000, reason: 'replaced' });
+      const [row] = await sql<{ connected_instance: string }>(t.databaseUrl, 'SELECT connected_instance FROM routers WHERE id = $1', [
+        r.id,
+      ]);
+      expect(row.connected_instance).toBe(t2.app.get(InstanceId).value);
+      onB.ws.close();
+    });
+
+    it('answers 503 when the instance named as holder never replies', async () => {
+      const r = await createRouter(t, { vendor: 'uspot', nasIp: '127.0.0.9', coaPort: 9 });
+      await sql(t.databaseUrl, `UPDATE routers SET connected_instance = 'crashed-instance' WHERE id = $1`, [r.id]);
+      const id = await insertSession(t, r.id);
+      const res = await t2.admin().post(`/api/sessions/${id}/disconnect`);
+      expect(res.status).toBe(503);
+      expect(res.body.message).toMatch(/crashed-instance/);
+    });
+  });
+
+  describe('automatic disconnects', () => {
+    async function accountWithSession(routerId: string) {
+      const c = await t
+        .admin()
+        .post('/api/customers')
+        .send({ name: `C ${randomUUID().slice(0, 6)}` })
+        .expect(201);
+      const a = await t
+        .admin()
+        .post(`/api/customers/${c.body.id}/accounts`)
+        .send({ username: `u${randomUUID().slice(0, 8)}`, password: 'pw-pw-pw', kind: 'hotspot' })
+        .expect(201);
+      const s1 = await insertSession(t, routerId, { accountId: a.body.id, mac: '02:00:00:00:01:01' });
+      const s2 = await insertSession(t, routerId, { accountId: a.body.id, mac: '02:00:00:00:01:02' });
+      return { accountId: a.body.id as string, sessions: [s1, s2] };
+    }
+
+    it('disconnects every open session of a banned account through the agent', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const { agent, calls } = await startAgent(t, r.token);
+      const { accountId, sessions } = await accountWithSession(r.id);
+      await t.admin().patch(`/api/accounts/${accountId}`).send({ status: 'banned' }).expect(200);
+      for (const s of sessions) await waitFor(async () => (await sessionRow(t, s)).stopped_at, 4000, `session ${s} closed`);
+      const removed = calls.filter((c) => c.method === 'client_remove').map((c) => c.params.address);
+      expect(removed.sort()).toEqual(['02:00:00:00:01:01', '02:00:00:00:01:02']);
+      await agent.stop();
+    });
+
+    it('disconnects the session named by a sessionLimitReached event', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const { agent, calls } = await startAgent(t, r.token);
+      const { accountId, sessions } = await accountWithSession(r.id);
+      const event: SessionLimitReachedEvent = { sessionId: sessions[0], accountId, reason: 'quota' };
+      t.app.get(EventEmitter2).emit(AAA_EVENTS.sessionLimitReached, event);
+      await waitFor(async () => (await sessionRow(t, sessions[0])).stopped_at, 4000, 'session closed');
+      expect((await sessionRow(t, sessions[0])).terminate_cause).toBe('Admin-Reset');
+      expect((await sessionRow(t, sessions[1])).stopped_at).toBeNull();
+      expect(calls.filter((c) => c.method === 'client_remove')).toHaveLength(1);
+      await agent.stop();
+    });
+
+    it('logs and swallows a failed automatic disconnect (router offline)', async () => {
+      const r = await createRouter(t, { vendor: 'uspot', nasIp: '127.0.0.10', coaPort: 9 });
+      const { accountId, sessions } = await accountWithSession(r.id);
+      const event: SessionLimitReachedEvent = { sessionId: sessions[0], accountId, reason: 'expired' };
+      t.app.get(EventEmitter2).emit(AAA_EVENTS.sessionLimitReached, event);
+      await new Promise((res) => setTimeout(res, 1800)); // past the RPC timeout
+      expect((await sessionRow(t, sessions[0])).stopped_at).toBeNull();
+      await request(t.url)
+        .get('/health')
+        .expect((res) => expect(res.status).toBeLessThan(500));
+    });
+  });
+});
