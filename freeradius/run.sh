@@ -32,7 +32,11 @@ export TZ=UTC
 
 # The token is only ever passed through $ENV{}; it ends up inside a
 # double-quoted unlang string, where % \ " would be interpreted.
-[[ -n "${RADIUS_API_TOKEN:-}" ]] || die "RADIUS_API_TOKEN is required (shared secret for the X-Radius-Token header)"
+# Same default as the API: the token it generated on first start.
+if [[ -z "${RADIUS_API_TOKEN:-}" && -r "$DATA_DIR/radius-api-token" ]]; then
+  RADIUS_API_TOKEN="$(tr -d '[:space:]' < "$DATA_DIR/radius-api-token")"
+fi
+[[ -n "${RADIUS_API_TOKEN:-}" ]] || die "RADIUS_API_TOKEN is required (shared secret for the X-Radius-Token header); start the API once to generate $DATA_DIR/radius-api-token, or set it"
 [[ "$RADIUS_API_TOKEN" =~ ^[A-Za-z0-9._~+/=:-]+$ ]] \
   || die "RADIUS_API_TOKEN may only contain A-Z a-z 0-9 . _ ~ + / = : -"
 export RADIUS_API_TOKEN

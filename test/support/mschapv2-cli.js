@@ -6,8 +6,7 @@ const { createHash, createCipheriv, randomBytes } = require('node:crypto');
 const [username, password] = process.argv.slice(2);
 const authChallenge = randomBytes(16);
 const peerChallenge = randomBytes(16);
-const challengeHash = crypto
-  .createHash('sha1')
+const challengeHash = createHash('sha1')
   .update(Buffer.concat([peerChallenge, authChallenge, Buffer.from(username, 'utf8')]))
   .digest()
   .subarray(0, 8);
