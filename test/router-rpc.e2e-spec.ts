@@ -7,6 +7,7 @@ import { AAA_EVENTS, SessionLimitReachedEvent } from '@app/aaa';
 import { InstanceId, RouterAgent, RouterRpcOptions } from '@app/router-rpc';
 import { createRouter, insertSession, rawClient, routerOnline, sessionRow, startAgent, waitFor, wsUrl } from './support/rpc-helpers';
 import { TestNas } from './support/rpc-nas';
+import { radiusCall } from './support/rlm-rest';
 import { startTestApp, TestApp } from './support/test-app';
 import { sql } from './support/test-db';
 
@@ -319,6 +320,34 @@ describe('router RPC (real app, WebSocket and UDP)', () => {
       expect((await sessionRow(t, sessions[0])).terminate_cause).toBe('Admin-Reset');
       expect((await sessionRow(t, sessions[1])).stopped_at).toBeNull();
       expect(calls.filter((c) => c.method === 'client_remove')).toHaveLength(1);
+      await agent.stop();
+    });
+
+    it('cuts a session whose Interim-Update uses up the quota, end to end from accounting', async () => {
+      const r = await createRouter(t, { vendor: 'uspot', nasIp: '198.51.100.240' });
+      const { agent, calls } = await startAgent(t, r.token);
+      const c = await t.admin().post('/api/customers').send({ name: 'Quota' }).expect(201);
+      await t
+        .admin()
+        .post(`/api/customers/${c.body.id}/accounts`)
+        .send({ username: 'quota.user', password: 'pw-pw-pw', kind: 'hotspot', quotaBytes: 1000 })
+        .expect(201);
+      const base = { 'User-Name': 'quota.user', 'Acct-Session-Id': 'q-1', 'Calling-Station-Id': '02:00:00:00:09:01' };
+      await radiusCall(t.url, 'accounting', '198.51.100.240', { ...base, 'Acct-Status-Type': 'Start' }).expect(204);
+      await radiusCall(t.url, 'accounting', '198.51.100.240', {
+        ...base,
+        'Acct-Status-Type': 'Interim-Update',
+        'Acct-Input-Octets': 600,
+      }).expect(204);
+      expect(calls.filter((x) => x.method === 'client_remove')).toHaveLength(0);
+      await radiusCall(t.url, 'accounting', '198.51.100.240', {
+        ...base,
+        'Acct-Status-Type': 'Interim-Update',
+        'Acct-Input-Octets': 1200,
+      }).expect(204);
+      const [row] = await sql<{ id: string }>(t.databaseUrl, "SELECT id FROM sessions WHERE acct_session_id = 'q-1'");
+      await waitFor(async () => (await sessionRow(t, row.id)).stopped_at, 4000, 'quota session closed');
+      expect(calls.filter((x) => x.method === 'client_remove').map((x) => x.params.address)).toEqual(['02:00:00:00:09:01']);
       await agent.stop();
     });
 

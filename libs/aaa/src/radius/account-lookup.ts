@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../common/app-config';
+import { rawQuery } from './pg-fast';
 import { PolicyAccount } from './policy';
 
 export interface AuthAccount extends PolicyAccount {
@@ -16,7 +17,7 @@ const REFRESH_MS = 60_000;
 
 // One indexed round trip per Access-Request: the account, its profile and its open
 // sessions' MACs. Nothing here is cached, so usage and status are never stale.
-const LOOKUP_SQL = `
+export const LOOKUP_SQL = `
   SELECT a.id, a.username, a.password_enc, a.nt_hash, a.kind, a.account_group, a.status, host(a.static_ip) AS static_ip,
          a.expires_at, a.quota_bytes, a.used_bytes, a.max_sessions, a.restrictions,
          p.download_kbps, p.upload_kbps, p.burst_download_kbps, p.burst_upload_kbps, p.burst_threshold_percent,
@@ -24,6 +25,15 @@ const LOOKUP_SQL = `
          COALESCE((SELECT array_agg(s.calling_station_id) FROM sessions s
                     WHERE s.account_id = a.id AND s.stopped_at IS NULL), '{}') AS open_sessions
     FROM accounts a LEFT JOIN speed_profiles p ON p.id = a.speed_profile_id`;
+
+// Lookups that arrive together (the same event-loop turn, or while earlier ones are in
+// flight) share one round trip: PostgreSQL and the socket cost per statement, not per row.
+const BY_USERNAMES_SQL = `
+  SELECT k.input AS lookup_input, l.*
+    FROM unnest($1::text[]) AS k(input)
+    CROSS JOIN LATERAL (${LOOKUP_SQL} WHERE lower(a.username) = lower(k.input)) l`;
+const MAX_BATCH = 256;
+const MAX_CONCURRENT = 1;
 
 type Row = Record<string, unknown>;
 
@@ -86,10 +96,52 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async byUsername(username: string): Promise<AuthAccount | null> {
-    const rows: Row[] = await this.db.query(`${LOOKUP_SQL} WHERE lower(a.username) = lower($1)`, [username]);
-    const account = rows.length ? toAuthAccount(rows[0]) : null;
+    const account = await this.batchedLookup(username);
     if (account?.group === 'admin' && this.config.adminFailsafe) this.admins.set(username.toLowerCase(), account);
     return account;
+  }
+
+  private queue: { key: string; resolve: (a: AuthAccount | null) => void; reject: (e: unknown) => void }[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  private batchedLookup(username: string): Promise<AuthAccount | null> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ key: username, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= MAX_CONCURRENT || !this.queue.length) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.inFlight < MAX_CONCURRENT && this.queue.length) {
+        const batch = this.queue.slice(0, MAX_BATCH);
+        this.queue = this.queue.slice(MAX_BATCH);
+        this.inFlight++;
+        void this.runBatch(batch).finally(() => {
+          this.inFlight--;
+          this.schedule();
+        });
+      }
+    });
+  }
+
+  private async runBatch(batch: typeof this.queue): Promise<void> {
+    try {
+      // Matched by the exact input string: SQL lower() alone decides what "same username" means.
+      const keys = [...new Set(batch.map((b) => b.key))];
+      const rows = await rawQuery<Row>(this.db, BY_USERNAMES_SQL, [keys]);
+      const byKey = new Map(rows.map((r) => [r.lookup_input as string, r]));
+      for (const b of batch) {
+        const row = byKey.get(b.key);
+        b.resolve(row ? toAuthAccount(row) : null);
+      }
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
   }
 
   /** The cached admin, for when the database cannot answer. Users get nothing: fail-closed. */

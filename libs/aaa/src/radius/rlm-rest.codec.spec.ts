@@ -2,7 +2,10 @@ import { encodeAttributes, fromRadiusText, MalformedBodyError, parseAttributes }
 
 describe('rlm_rest codec', () => {
   it('reads rlm_rest body=json and flat data-template bodies alike', () => {
-    const nested = parseAttributes({ 'User-Name': { type: 'string', value: ['alice'] }, 'Acct-Input-Octets': { type: 'integer', value: [12] } });
+    const nested = parseAttributes({
+      'User-Name': { type: 'string', value: ['alice'] },
+      'Acct-Input-Octets': { type: 'integer', value: [12] },
+    });
     const flat = parseAttributes({ 'User-Name': 'alice', 'Acct-Input-Octets': 12, 'NAS-Port': null, 'Called-Station-Id': '' });
     expect([...nested]).toEqual([...flat]);
     expect(flat.has('NAS-Port')).toBe(false);
@@ -21,7 +24,9 @@ describe('rlm_rest codec', () => {
   });
 
   it('marks strings do_xlat:false so % is never expanded, and lists as +=', () => {
-    expect(encodeAttributes({ 'control:Cleartext-Password': 'p%d', 'reply:Session-Timeout': 60, x: undefined, 'reply:Class': ['a', 'b'] })).toEqual({
+    expect(
+      encodeAttributes({ 'control:Cleartext-Password': 'p%d', 'reply:Session-Timeout': 60, x: undefined, 'reply:Class': ['a', 'b'] }),
+    ).toEqual({
       'control:Cleartext-Password': { value: 'p%d', do_xlat: false },
       'reply:Session-Timeout': 60,
       'reply:Class': { op: '+=', value: ['a', 'b'], do_xlat: false },

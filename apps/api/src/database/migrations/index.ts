@@ -1,4 +1,6 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
+import { HotAccountingUpdates1763900000000 } from './1763900000000-hot-accounting-updates';
+import { AccountingBatchFunction1763900000001 } from './1763900000001-accounting-batch-function';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
-export const MIGRATIONS = [InitialSchema1763800000000];
+export const MIGRATIONS = [InitialSchema1763800000000, HotAccountingUpdates1763900000000, AccountingBatchFunction1763900000001];

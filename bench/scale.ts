@@ -1,0 +1,72 @@
+import { Client } from 'pg';
+import { LOOKUP_SQL } from '../libs/aaa/src/radius/account-lookup';
+
+/**
+ * Fills the database up to `accounts` accounts plus open and closed sessions, in SQL.
+ * The filler accounts copy the sealed password of an API-created one, so they are as
+ * real as the others for every read the hot path does.
+ */
+export async function seedScale(
+  db: Client,
+  routerId: string,
+  want: { accounts: number; openSessions: number; closedSessions: number },
+  log: (m: string) => void,
+): Promise<{ accounts: number; openSessions: number; closedSessions: number; seconds: number }> {
+  const t0 = Date.now();
+  const { rows } = await db.query('SELECT count(*)::int AS n FROM accounts');
+  const missing = Math.max(0, want.accounts - rows[0].n);
+  log(`seeding ${missing} accounts, ${want.openSessions} open and ${want.closedSessions} closed sessions`);
+  await db.query(
+    `INSERT INTO accounts (customer_id, username, password_enc, nt_hash, kind)
+     SELECT t.customer_id, 'fill' || lpad(g::text, 7, '0'), t.password_enc, t.nt_hash, 'hotspot'
+       FROM generate_series(1, $1::int) g, (SELECT customer_id, password_enc, nt_hash FROM accounts LIMIT 1) t`,
+    [missing],
+  );
+  // Open sessions on filler accounts (the bench users' own sessions stay theirs).
+  await db.query(
+    `INSERT INTO sessions (router_id, account_id, username, acct_session_id, calling_station_id, started_at, last_seen_at)
+     SELECT $1, a.id, a.username, 'fill-open-' || a.username, 'AA:BB:CC:00:00:01', now() - interval '1 hour', now()
+       FROM accounts a WHERE a.username LIKE 'fill%' ORDER BY a.username LIMIT $2`,
+    [routerId, want.openSessions],
+  );
+  await db.query(
+    `INSERT INTO sessions (router_id, account_id, username, acct_session_id, calling_station_id, started_at, last_seen_at,
+                           stopped_at, input_octets, output_octets, session_time, terminate_cause)
+     SELECT $1, a.id, a.username, 'fill-closed-' || g || '-' || a.username, 'AA:BB:CC:00:00:02',
+            now() - (g || ' days')::interval, now() - (g || ' days')::interval + interval '1 hour',
+            now() - (g || ' days')::interval + interval '1 hour', 1000000, 5000000, 3600, 'User-Request'
+       FROM (SELECT id, username FROM accounts WHERE username LIKE 'fill%' ORDER BY username LIMIT $2) a,
+            generate_series(1, $3::int) g`,
+    [routerId, Math.min(want.closedSessions, 100_000), Math.max(1, Math.ceil(want.closedSessions / 100_000))],
+  );
+  await db.query('VACUUM ANALYZE accounts');
+  await db.query('VACUUM ANALYZE sessions');
+  // Flush the bulk load's dirty pages now, not during the measurement.
+  await db.query('CHECKPOINT');
+  const count = async (sql: string) => (await db.query(sql)).rows[0].n as number;
+  return {
+    accounts: await count('SELECT count(*)::int AS n FROM accounts'),
+    openSessions: await count('SELECT count(*)::int AS n FROM sessions WHERE stopped_at IS NULL'),
+    closedSessions: await count('SELECT count(*)::int AS n FROM sessions WHERE stopped_at IS NOT NULL'),
+    seconds: Math.round((Date.now() - t0) / 1000),
+  };
+}
+
+/** EXPLAIN ANALYZE of the queries every RADIUS request runs, as markdown. */
+export async function explainHotQueries(db: Client, username: string, routerId: string): Promise<string> {
+  const queries: [string, string, unknown[]][] = [
+    ['authorize: account + profile + open sessions', `${LOOKUP_SQL} WHERE lower(a.username) = lower($1)`, [username]],
+    [
+      'accounting: previous counters of the session',
+      'SELECT input_octets + output_octets AS total FROM sessions WHERE router_id = $1 AND acct_session_id = $2',
+      [routerId, 'fill-open-fill0000001'],
+    ],
+    ['accounting: account id by username', 'SELECT id FROM accounts WHERE lower(username) = lower($1)', [username]],
+  ];
+  const out: string[] = [];
+  for (const [title, sql, params] of queries) {
+    const { rows } = await db.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, params);
+    out.push(`**${title}**`, '', '```', ...rows.map((r: Record<string, string>) => r['QUERY PLAN']), '```', '');
+  }
+  return out.join('\n');
+}
