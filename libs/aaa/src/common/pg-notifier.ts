@@ -16,6 +16,8 @@ export class PgNotifier implements OnApplicationShutdown {
   private connecting?: Promise<Client>;
   private readonly handlers = new Map<string, Set<Handler>>();
   private closed = false;
+  /** pg clients run one query at a time; chain ours instead of piling them up. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly config: AppConfig) {}
 
@@ -24,15 +26,19 @@ export class PgNotifier implements OnApplicationShutdown {
     if (!set) {
       set = new Set();
       this.handlers.set(channel, set);
-      const client = await this.connection();
-      await client.query(`LISTEN "${channel}"`);
+      await this.run(`LISTEN "${channel}"`);
     }
     set.add(handler);
   }
 
   async notify(channel: string, payload: string): Promise<void> {
-    const client = await this.connection();
-    await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    await this.run('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  private run(text: string, values?: unknown[]): Promise<unknown> {
+    const next = this.tail.then(async () => (await this.connection()).query(text, values));
+    this.tail = next.catch(() => undefined);
+    return next;
   }
 
   private connection(): Promise<Client> {
@@ -66,8 +72,7 @@ export class PgNotifier implements OnApplicationShutdown {
   /** After a lost connection, LISTEN again on every channel (messages in between are lost by design). */
   private async resubscribe(): Promise<void> {
     try {
-      const client = await this.connection();
-      for (const channel of this.handlers.keys()) await client.query(`LISTEN "${channel}"`);
+      for (const channel of this.handlers.keys()) await this.run(`LISTEN "${channel}"`);
     } catch (err) {
       this.log.warn(`bus reconnect failed: ${(err as Error).message}`);
       this.connecting = undefined;
