@@ -6,7 +6,7 @@ import { Clock } from '../common/clock';
 import { RouterDirectory } from '../routers/router-directory.service';
 import { AccountingService } from './accounting.service';
 import { AuthorizeService } from './authorize.service';
-import { ClientQuery, NasQuery, PostAuthQuery } from './radius.dto';
+import { IpParamPipe, PostAuthQuery } from './radius.dto';
 import { toAccessRequest, toAccountingPacket, normalizeMac } from './radius-request';
 import { encodeAttributes, first, MalformedBodyError, parseAttributes, RestResponse } from './rlm-rest.codec';
 
@@ -44,10 +44,14 @@ export class RadiusController {
   ) {}
 
   @Post('authorize')
-  async authorize(@Query() q: NasQuery, @Body() body: unknown, @Res({ passthrough: true }) reply: StatusReply): Promise<RestResponse> {
+  async authorize(
+    @Query('nas', new IpParamPipe('nas')) nas: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: StatusReply,
+  ): Promise<RestResponse> {
     const req = toAccessRequest(attrsOf(body));
     if (!req) throw new BadRequestException('User-Name is required');
-    const outcome = await this.authorizer.authorize(req, await this.routers.findByIp(q.nas));
+    const outcome = await this.authorizer.authorize(req, await this.routers.findByIp(nas));
     requests.inc({ endpoint: 'authorize', outcome: outcome.status === 200 ? 'continue' : 'reject' });
     reply.status(outcome.status);
     return outcome.body;
@@ -73,12 +77,12 @@ export class RadiusController {
    */
   @Post('accounting')
   @HttpCode(204)
-  async account(@Query() q: NasQuery, @Body() body: unknown): Promise<void> {
+  async account(@Query('nas', new IpParamPipe('nas')) nas: string, @Body() body: unknown): Promise<void> {
     const attrs = attrsOf(body);
-    const router = (await this.routers.findByIp(q.nas)) ?? (await this.byNasIdentifier(first(attrs, 'NAS-Identifier')));
+    const router = (await this.routers.findByIp(nas)) ?? (await this.byNasIdentifier(first(attrs, 'NAS-Identifier')));
     const packet = toAccountingPacket(attrs, this.clock.now());
     if (!router || !packet) {
-      this.log.warn(`unusable accounting packet from ${q.nas} dropped (${!router ? 'unknown NAS' : 'no Acct-Status-Type'})`);
+      this.log.warn(`unusable accounting packet from ${nas} dropped (${!router ? 'unknown NAS' : 'no Acct-Status-Type'})`);
       requests.inc({ endpoint: 'accounting', outcome: 'dropped' });
       return;
     }
@@ -89,11 +93,11 @@ export class RadiusController {
   /** Dynamic clients: FreeRADIUS asks about unknown source IPs; 404 makes it drop the packet. */
   @Post('clients')
   @HttpCode(200)
-  async client(@Query() q: ClientQuery): Promise<RestResponse> {
-    const router = await this.routers.findByIp(q.ip);
+  async client(@Query('ip', new IpParamPipe('ip')) ip: string): Promise<RestResponse> {
+    const router = await this.routers.findByIp(ip);
     if (!router) throw new NotFoundException('No router with this nasIp');
     return encodeAttributes({
-      'control:FreeRADIUS-Client-IP-Address': q.ip,
+      'control:FreeRADIUS-Client-IP-Address': ip,
       'control:FreeRADIUS-Client-Secret': this.routers.radiusSecret(router),
       'control:FreeRADIUS-Client-Shortname': router.id,
       'control:FreeRADIUS-Client-NAS-Type': 'other',
