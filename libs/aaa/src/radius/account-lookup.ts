@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../common/app-config';
-import { rawQuery } from './pg-fast';
+import { rawQuery } from '../common/pg-fast';
 import { PolicyAccount } from './policy';
 
 export interface AuthAccount extends PolicyAccount {

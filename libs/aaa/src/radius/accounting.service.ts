@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AAA_EVENTS, SessionLimitReachedEvent } from '../events';
 import { Router } from '../routers/router.entity';
-import { pgPool } from './pg-fast';
+import { pgPool } from '../common/pg-fast';
 import { AccountingPacket } from './radius-request';
 
 /**
