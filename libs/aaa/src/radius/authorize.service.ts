@@ -36,12 +36,7 @@ export class AuthorizeService {
     const account = await this.load(req.username);
     const cleartext = account ? this.vault.decrypt(account.passwordEnc) : undefined;
     // PAP is decided here, in one HTTP round trip; CHAP/MS-CHAP are verified by FreeRADIUS.
-    const passwordOk =
-      req.password !== undefined && cleartext !== undefined
-        ? safeEqual(req.password, cleartext)
-        : req.password !== undefined
-          ? false
-          : undefined;
+    const passwordOk = req.password === undefined ? undefined : cleartext !== undefined && safeEqual(req.password, cleartext);
     const decision = decide({
       account,
       passwordOk,
