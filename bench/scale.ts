@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { LOOKUP_SQL } from '../libs/aaa/src/radius/account-lookup';
+import { LOOKUP_SQL } from '../libs/aaa/src/radius/account-row';
 
 /**
  * Fills the database up to `accounts` accounts plus open and closed sessions, in SQL.

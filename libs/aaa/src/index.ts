@@ -22,3 +22,4 @@ export * from './speed-profiles/speed-profile.entity';
 export * from './routers/router-directory.service';
 export * from './sessions/stale-session.reaper';
 export * from './radius/radius-request';
+export * from './radius/account-lookup';

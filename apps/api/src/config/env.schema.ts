@@ -38,4 +38,5 @@ export class EnvSchema {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) EMBEDDED_PG_PORT?: number;
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) PUBLIC_URL?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60000) RPC_TIMEOUT_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000) ACCOUNT_CACHE_SIZE?: number;
 }

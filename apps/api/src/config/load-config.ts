@@ -60,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     staleGraceSeconds: e.STALE_GRACE_SECONDS ?? 120,
     publicUrl: e.PUBLIC_URL,
     rpcTimeoutMs: e.RPC_TIMEOUT_MS ?? 5000,
+    accountCacheSize: e.ACCOUNT_CACHE_SIZE ?? 200_000,
   });
 }
 

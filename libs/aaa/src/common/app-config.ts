@@ -23,4 +23,6 @@ export class AppConfig {
   publicUrl?: string;
   /** Reply to an RPC within this many milliseconds or report the router unreachable. */
   rpcTimeoutMs!: number;
+  /** Accounts authorize keeps in memory (0 = read PostgreSQL on every request). */
+  accountCacheSize!: number;
 }

@@ -15,6 +15,7 @@ export class PgNotifier implements OnApplicationShutdown {
   private client?: Client;
   private connecting?: Promise<Client>;
   private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly gapWatchers = new Set<(listening: boolean) => void>();
   private closed = false;
   /** pg clients run one query at a time; chain ours instead of piling them up. */
   private tail: Promise<unknown> = Promise.resolve();
@@ -29,6 +30,15 @@ export class PgNotifier implements OnApplicationShutdown {
       await this.run(`LISTEN "${channel}"`);
     }
     set.add(handler);
+  }
+
+  /**
+   * Told `false` when the listening connection drops (notifications may be lost from
+   * then on) and `true` once every channel is listened to again. Caches that depend on
+   * notifications for correctness must stop trusting themselves in between.
+   */
+  onGap(watcher: (listening: boolean) => void): void {
+    this.gapWatchers.add(watcher);
   }
 
   async notify(channel: string, payload: string): Promise<void> {
@@ -62,6 +72,7 @@ export class PgNotifier implements OnApplicationShutdown {
     client.on('end', () => {
       this.client = undefined;
       this.connecting = undefined;
+      this.tellGap(false);
       if (!this.closed) setTimeout(() => void this.resubscribe(), 1000).unref();
     });
     await client.connect();
@@ -73,11 +84,16 @@ export class PgNotifier implements OnApplicationShutdown {
   private async resubscribe(): Promise<void> {
     try {
       for (const channel of this.handlers.keys()) await this.run(`LISTEN "${channel}"`);
+      this.tellGap(true);
     } catch (err) {
       this.log.warn(`bus reconnect failed: ${(err as Error).message}`);
       this.connecting = undefined;
       if (!this.closed) setTimeout(() => void this.resubscribe(), 2000).unref();
     }
+  }
+
+  private tellGap(listening: boolean): void {
+    for (const watcher of this.gapWatchers) watcher(listening);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,90 +1,51 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../common/app-config';
+import { PgNotifier } from '../common/pg-notifier';
+import { AAA_EVENTS, AccountChangedEvent } from '../events';
 import { rawQuery } from '../common/pg-fast';
-import { PolicyAccount } from './policy';
+import { AccountCache } from './account-cache';
+import { AuthAccount, BY_USERNAMES_SQL, LOOKUP_SQL, Row, toAuthAccount } from './account-row';
 
-export interface AuthAccount extends PolicyAccount {
-  id: string;
-  username: string;
-  passwordEnc: string;
-  ntHash: string;
-  openSessions: (string | null)[];
-}
+export type { AuthAccount } from './account-row';
 
 const REFRESH_MS = 60_000;
-
-// One indexed round trip per Access-Request: the account, its profile and its open
-// sessions' MACs. Nothing here is cached, so usage and status are never stale.
-export const LOOKUP_SQL = `
-  SELECT a.id, a.username, a.password_enc, a.nt_hash, a.kind, a.account_group, a.status, host(a.static_ip) AS static_ip,
-         a.expires_at, a.quota_bytes, a.used_bytes, a.max_sessions, a.restrictions,
-         p.download_kbps, p.upload_kbps, p.burst_download_kbps, p.burst_upload_kbps, p.burst_threshold_percent,
-         p.burst_time_seconds, p.session_timeout_seconds, p.idle_timeout_seconds,
-         COALESCE((SELECT array_agg(s.calling_station_id) FROM sessions s
-                    WHERE s.account_id = a.id AND s.stopped_at IS NULL), '{}') AS open_sessions
-    FROM accounts a LEFT JOIN speed_profiles p ON p.id = a.speed_profile_id`;
-
-// Lookups that arrive together (the same event-loop turn, or while earlier ones are in
-// flight) share one round trip: PostgreSQL and the socket cost per statement, not per row.
-const BY_USERNAMES_SQL = `
-  SELECT k.input AS lookup_input, l.*
-    FROM unnest($1::text[]) AS k(input)
-    CROSS JOIN LATERAL (${LOOKUP_SQL} WHERE lower(a.username) = lower(k.input)) l`;
 const MAX_BATCH = 256;
 const MAX_CONCURRENT = 1;
-
-type Row = Record<string, unknown>;
-
-function toAuthAccount(r: Row): AuthAccount {
-  return {
-    id: r.id as string,
-    username: r.username as string,
-    passwordEnc: r.password_enc as string,
-    ntHash: r.nt_hash as string,
-    kind: r.kind as AuthAccount['kind'],
-    group: r.account_group as AuthAccount['group'],
-    status: r.status as AuthAccount['status'],
-    staticIp: (r.static_ip as string) ?? null,
-    expiresAt: (r.expires_at as Date) ?? null,
-    quotaBytes: r.quota_bytes === null ? null : Number(r.quota_bytes),
-    usedBytes: Number(r.used_bytes),
-    maxSessions: r.max_sessions as number,
-    restrictions: (r.restrictions as string[]) ?? [],
-    openSessions: (r.open_sessions as (string | null)[]) ?? [],
-    profile:
-      r.download_kbps === null
-        ? null
-        : {
-            downloadKbps: r.download_kbps as number,
-            uploadKbps: r.upload_kbps as number,
-            burstDownloadKbps: r.burst_download_kbps as number | null,
-            burstUploadKbps: r.burst_upload_kbps as number | null,
-            burstThresholdPercent: r.burst_threshold_percent as number | null,
-            burstTimeSeconds: r.burst_time_seconds as number | null,
-            sessionTimeoutSeconds: r.session_timeout_seconds as number | null,
-            idleTimeoutSeconds: r.idle_timeout_seconds as number | null,
-          },
-  };
-}
+const PRELOAD_PAGE = 5_000;
+const CHANNEL = 'aaa_account_changed';
 
 /**
- * Account reads for authorize, plus the B050 fail-safe: a periodically refreshed
- * in-memory copy of admin accounts that keeps admins logging in while the DB is down.
+ * Account reads for authorize: from memory when cached (account-cache.ts keeps it
+ * exact through PostgreSQL notifications), otherwise batched round trips. Plus the
+ * B050 fail-safe: a periodically refreshed copy of admin accounts that keeps admins
+ * logging in while the DB is down.
  */
 @Injectable()
 export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(AccountLookup.name);
+  private readonly cache: AccountCache;
   private admins = new Map<string, AuthAccount>();
   private timer?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
-  ) {}
+    private readonly bus: PgNotifier,
+  ) {
+    this.cache = new AccountCache(config.accountCacheSize);
+  }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.accountCacheSize > 0) {
+      this.bus.onGap((listening) => (listening ? this.cache.resume() : this.cache.suspend()));
+      await this.bus.listen(CHANNEL, (payload) => this.cache.invalidate(payload));
+      this.cache.resume();
+      void this.preload();
+    }
     if (!this.config.adminFailsafe) return;
     void this.refreshAdmins();
     this.timer = setInterval(() => void this.refreshAdmins(), REFRESH_MS);
@@ -92,13 +53,50 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationShutdown(): void {
+    this.closed = true;
     clearInterval(this.timer);
   }
 
-  async byUsername(username: string): Promise<AuthAccount | null> {
-    const account = await this.batchedLookup(username);
+  get cachedAccounts(): number {
+    return this.cache.size;
+  }
+
+  isCached(username: string): boolean {
+    return this.cache.get(username) !== undefined;
+  }
+
+  /** `fresh`: skip the cache, for answers that must reflect the latest commit. */
+  async byUsername(username: string, fresh = false): Promise<AuthAccount | null> {
+    const account = (fresh ? undefined : this.cache.get(username)) ?? (await this.batchedLookup(username));
     if (account?.group === 'admin' && this.config.adminFailsafe) this.admins.set(username.toLowerCase(), account);
     return account;
+  }
+
+  /**
+   * Fills the cache in the background after boot, so the first login of each account
+   * does not pay a round trip either. Keyset pages keep each statement small.
+   */
+  private async preload(): Promise<void> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    try {
+      while (!this.closed && this.cache.enabled && this.cache.size < this.config.accountCacheSize) {
+        const token = this.cache.begin();
+        let rows: Row[] = [];
+        try {
+          rows = await rawQuery<Row>(this.db, `${LOOKUP_SQL} WHERE a.id > $1 ORDER BY a.id LIMIT ${PRELOAD_PAGE}`, [after]);
+        } finally {
+          this.cache.finish(
+            token,
+            rows.map((r) => [r.username as string, toAuthAccount(r)]),
+          );
+        }
+        if (rows.length < PRELOAD_PAGE) break;
+        after = rows[rows.length - 1].id as string;
+      }
+      this.log.log(`${this.cache.size} accounts cached for authorize`);
+    } catch (err) {
+      this.log.warn(`account preload stopped: ${(err as Error).message}`);
+    }
   }
 
   private queue: { key: string; resolve: (a: AuthAccount | null) => void; reject: (e: unknown) => void }[] = [];
@@ -130,18 +128,36 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async runBatch(batch: typeof this.queue): Promise<void> {
+    const token = this.cache.begin();
+    const found = new Map<string, AuthAccount>();
     try {
       // Matched by the exact input string: SQL lower() alone decides what "same username" means.
       const keys = [...new Set(batch.map((b) => b.key))];
       const rows = await rawQuery<Row>(this.db, BY_USERNAMES_SQL, [keys]);
-      const byKey = new Map(rows.map((r) => [r.lookup_input as string, r]));
-      for (const b of batch) {
-        const row = byKey.get(b.key);
-        b.resolve(row ? toAuthAccount(row) : null);
-      }
+      for (const r of rows) found.set(r.lookup_input as string, toAuthAccount(r));
+      for (const b of batch) b.resolve(found.get(b.key) ?? null);
     } catch (err) {
       for (const b of batch) b.reject(err);
+    } finally {
+      this.cache.finish(token, found);
     }
+  }
+
+  // Changes made through this instance apply at once here; the notification that
+  // follows (and reaches the other instances) then finds nothing left to evict.
+  @OnEvent(AAA_EVENTS.accountChanged)
+  onAccountChanged(e: AccountChangedEvent): void {
+    this.cache.invalidate(`a:${e.accountId}`);
+  }
+
+  @OnEvent(AAA_EVENTS.profileChanged)
+  onProfileChanged(): void {
+    this.cache.invalidate('*');
+  }
+
+  /** Sessions this instance just opened or closed. */
+  forget(accountIds: Iterable<string>): void {
+    for (const id of accountIds) this.cache.invalidate(`a:${id}`);
   }
 
   /** The cached admin, for when the database cannot answer. Users get nothing: fail-closed. */

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AAA_EVENTS, SessionLimitReachedEvent } from '../events';
 import { Router } from '../routers/router.entity';
 import { pgPool } from '../common/pg-fast';
+import { AccountLookup } from './account-lookup';
 import { AccountingPacket } from './radius-request';
 
 /**
@@ -60,6 +61,7 @@ export class AccountingService implements OnApplicationShutdown {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly events: EventEmitter2,
+    private readonly accounts: AccountLookup,
   ) {}
 
   /** Durable before it returns: FreeRADIUS acknowledges the NAS only after this commits. */
@@ -128,6 +130,13 @@ export class AccountingService implements OnApplicationShutdown {
    */
   private async store(batch: Pending[]): Promise<(SessionLimitReachedEvent | null)[]> {
     const { rows } = await pgPool(this.db).query<BatchRow>(STORE_SQL, columns(batch));
+    // Opened and closed sessions (and quota usage) decide the next login on this
+    // instance at once; the triggers' notifications tell the other instances.
+    this.accounts.forget(
+      rows
+        .filter((r) => r.account_id && (r.quota_bytes !== null || batch[Number(r.ord) - 1].p.status !== 'Interim-Update'))
+        .map((r) => r.account_id!),
+    );
     return limitsOf(batch, rows);
   }
 

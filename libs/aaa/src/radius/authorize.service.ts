@@ -33,18 +33,15 @@ export class AuthorizeService {
   ) {}
 
   async authorize(req: AccessRequest, router: Router | null): Promise<AuthorizeOutcome> {
-    const account = await this.load(req.username);
-    const cleartext = account ? this.vault.decrypt(account.passwordEnc) : undefined;
-    // PAP is decided here, in one HTTP round trip; CHAP/MS-CHAP are verified by FreeRADIUS.
-    const passwordOk = req.password === undefined ? undefined : cleartext !== undefined && safeEqual(req.password, cleartext);
-    const decision = decide({
-      account,
-      passwordOk,
-      callingStationId: req.callingStationId,
-      openSessions: account?.openSessions ?? [],
-      now: this.clock.now(),
-      interimInterval: this.config.acctInterimInterval,
-    });
+    const cached = this.accounts.isCached(req.username);
+    let account = await this.load(req.username);
+    let { decision, cleartext, passwordOk } = this.evaluate(req, account);
+    // Memory may lag a commit by the notification's flight time. A reject is final
+    // for the user, so it is only given on what PostgreSQL says right now.
+    if (decision.result === 'reject' && cached) {
+      account = await this.load(req.username, true);
+      ({ decision, cleartext, passwordOk } = this.evaluate(req, account));
+    }
     const base = { username: req.username, routerId: router?.id ?? null, mac: req.callingStationId };
 
     if (decision.result === 'reject') {
@@ -74,6 +71,21 @@ export class AuthorizeService {
     return { status: 200, body };
   }
 
+  private evaluate(req: AccessRequest, account: AuthAccount | null) {
+    const cleartext = account ? this.vault.decrypt(account.passwordEnc) : undefined;
+    // PAP is decided here, in one HTTP round trip; CHAP/MS-CHAP are verified by FreeRADIUS.
+    const passwordOk = req.password === undefined ? undefined : cleartext !== undefined && safeEqual(req.password, cleartext);
+    const decision = decide({
+      account,
+      passwordOk,
+      callingStationId: req.callingStationId,
+      openSessions: account?.openSessions ?? [],
+      now: this.clock.now(),
+      interimInterval: this.config.acctInterimInterval,
+    });
+    return { decision, cleartext, passwordOk };
+  }
+
   /** FreeRADIUS gets the cleartext only when it must verify (CHAP/MS-CHAP) or cache an admin. */
   private credential(req: AccessRequest, account: AuthAccount, cleartext: string): Record<string, string | undefined> {
     if (req.password !== undefined && account.group !== 'admin') return { 'control:Auth-Type': 'Accept' };
@@ -84,9 +96,9 @@ export class AuthorizeService {
     };
   }
 
-  private async load(username: string): Promise<AuthAccount | null> {
+  private async load(username: string, fresh = false): Promise<AuthAccount | null> {
     try {
-      return await this.accounts.byUsername(username);
+      return await this.accounts.byUsername(username, fresh);
     } catch (err) {
       const admin = this.accounts.cachedAdmin(username);
       this.log.warn(`account lookup failed (${(err as Error).message}); ${admin ? 'admin fail-safe' : 'fail-closed'}`);

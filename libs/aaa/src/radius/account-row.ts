@@ -1,0 +1,61 @@
+import { PolicyAccount } from './policy';
+
+export interface AuthAccount extends PolicyAccount {
+  id: string;
+  username: string;
+  passwordEnc: string;
+  ntHash: string;
+  openSessions: (string | null)[];
+}
+
+// One indexed round trip per Access-Request: the account, its profile and its open
+// sessions' MACs. What authorize caches is kept exact by account-cache.ts.
+export const LOOKUP_SQL = `
+  SELECT a.id, a.username, a.password_enc, a.nt_hash, a.kind, a.account_group, a.status, host(a.static_ip) AS static_ip,
+         a.expires_at, a.quota_bytes, a.used_bytes, a.max_sessions, a.restrictions,
+         p.download_kbps, p.upload_kbps, p.burst_download_kbps, p.burst_upload_kbps, p.burst_threshold_percent,
+         p.burst_time_seconds, p.session_timeout_seconds, p.idle_timeout_seconds,
+         COALESCE((SELECT array_agg(s.calling_station_id) FROM sessions s
+                    WHERE s.account_id = a.id AND s.stopped_at IS NULL), '{}') AS open_sessions
+    FROM accounts a LEFT JOIN speed_profiles p ON p.id = a.speed_profile_id`;
+
+// Lookups that arrive together (the same event-loop turn, or while earlier ones are in
+// flight) share one round trip: PostgreSQL and the socket cost per statement, not per row.
+export const BY_USERNAMES_SQL = `
+  SELECT k.input AS lookup_input, l.*
+    FROM unnest($1::text[]) AS k(input)
+    CROSS JOIN LATERAL (${LOOKUP_SQL} WHERE lower(a.username) = lower(k.input)) l`;
+
+export type Row = Record<string, unknown>;
+
+export function toAuthAccount(r: Row): AuthAccount {
+  return {
+    id: r.id as string,
+    username: r.username as string,
+    passwordEnc: r.password_enc as string,
+    ntHash: r.nt_hash as string,
+    kind: r.kind as AuthAccount['kind'],
+    group: r.account_group as AuthAccount['group'],
+    status: r.status as AuthAccount['status'],
+    staticIp: (r.static_ip as string) ?? null,
+    expiresAt: (r.expires_at as Date) ?? null,
+    quotaBytes: r.quota_bytes === null ? null : Number(r.quota_bytes),
+    usedBytes: Number(r.used_bytes),
+    maxSessions: r.max_sessions as number,
+    restrictions: (r.restrictions as string[]) ?? [],
+    openSessions: (r.open_sessions as (string | null)[]) ?? [],
+    profile:
+      r.download_kbps === null
+        ? null
+        : {
+            downloadKbps: r.download_kbps as number,
+            uploadKbps: r.upload_kbps as number,
+            burstDownloadKbps: r.burst_download_kbps as number | null,
+            burstUploadKbps: r.burst_upload_kbps as number | null,
+            burstThresholdPercent: r.burst_threshold_percent as number | null,
+            burstTimeSeconds: r.burst_time_seconds as number | null,
+            sessionTimeoutSeconds: r.session_timeout_seconds as number | null,
+            idleTimeoutSeconds: r.idle_timeout_seconds as number | null,
+          },
+  };
+}
