@@ -83,7 +83,7 @@ describe('captive portal in headless Chromium, against a fake router per vendor'
     // Test/dev switch: the fake router lives on 127.0.0.1, which production refuses as uamip.
     process.env.PORTAL_ALLOW_LOOPBACK_UAMIP = '1';
     t = await startTestApp();
-    fr = await startFreeRadius(t.url, RADIUS_TOKEN, { RADIUS_REJECT_DELAY: '0' });
+    fr = await startFreeRadius(t.radiusUrl, RADIUS_TOKEN, { RADIUS_REJECT_DELAY: '0' });
     const customer = (await t.admin().post('/api/customers').send({ name: 'Hotspot guests' }).expect(201)).body;
     for (const [username, password] of Object.entries(USERS)) {
       await t

@@ -24,6 +24,7 @@ async function start(dataDir: string, pgPort: number, env: Record<string, string
       PORT: String(port),
       HOST: '127.0.0.1',
       EMBEDDED_PG_PORT: String(pgPort),
+      RADIUS_API_PORT: '0',
       LOG_LEVEL: 'debug',
       ...env,
     },

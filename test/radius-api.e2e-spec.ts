@@ -2,13 +2,18 @@ import request from 'supertest';
 import { StaleSessionReaper } from '@app/aaa';
 import { radiusCall } from './support/rlm-rest';
 import { sql } from './support/test-db';
-import { startTestApp, TestApp } from './support/test-app';
+import { RADIUS_TOKEN, startTestApp, TestApp } from './support/test-app';
 
 const NAS = '127.0.0.21';
 
-describe('/radius/* (rlm_rest contract, real PostgreSQL)', () => {
+// FreeRADIUS normally calls the dedicated listener; the main port serves the same contract.
+describe.each([
+  ['the RADIUS listener', (t: TestApp) => t.radiusUrl],
+  ['the main port', (t: TestApp) => t.url],
+])('/radius/* on %s (rlm_rest contract, real PostgreSQL)', (_, baseOf) => {
   let t: TestApp;
   let customerId: string;
+  const base = () => baseOf(t);
   beforeAll(async () => {
     t = await startTestApp();
     await t.admin().post('/api/routers').send({ name: 'mt', vendor: 'mikrotik', nasIdentifier: 'mt-acct', nasIp: NAS }).expect(201);
@@ -22,18 +27,18 @@ describe('/radius/* (rlm_rest contract, real PostgreSQL)', () => {
       .post(`/api/customers/${customerId}/accounts`)
       .send({ kind: 'vpn', password: 'pw-pw-pw', ...body })
       .expect(201);
-  const acct = (attrs: Record<string, string | number>) => radiusCall(t.url, 'accounting', NAS, { 'NAS-Identifier': 'mt-acct', ...attrs });
+  const acct = (attrs: Record<string, string | number>) => radiusCall(base(), 'accounting', NAS, { 'NAS-Identifier': 'mt-acct', ...attrs });
   const session = async (id: string) => (await sql(t.databaseUrl, 'SELECT * FROM sessions WHERE acct_session_id = $1', [id]))[0];
 
   it('refuses calls without the FreeRADIUS token', async () => {
-    expect((await request(t.url).post(`/radius/authorize?nas=${NAS}`).send({})).status).toBe(401);
-    expect((await request(t.url).post(`/radius/authorize?nas=${NAS}`).set('x-radius-token', 'nope').send({})).status).toBe(401);
+    expect((await request(base()).post(`/radius/authorize?nas=${NAS}`).send({})).status).toBe(401);
+    expect((await request(base()).post(`/radius/authorize?nas=${NAS}`).set('x-radius-token', 'nope').send({})).status).toBe(401);
   });
 
   it('validates its inputs with 400s', async () => {
-    expect((await radiusCall(t.url, 'authorize', 'not-an-ip', { 'User-Name': 'x' })).status).toBe(400);
-    expect((await radiusCall(t.url, 'authorize', NAS, {})).status).toBe(400);
-    const arr = await request(t.url)
+    expect((await radiusCall(base(), 'authorize', 'not-an-ip', { 'User-Name': 'x' })).status).toBe(400);
+    expect((await radiusCall(base(), 'authorize', NAS, {})).status).toBe(400);
+    const arr = await request(base())
       .post(`/radius/accounting?nas=${NAS}`)
       .set('x-radius-token', 'test-radius-token-0123456789')
       .send([1, 2]);
@@ -41,9 +46,9 @@ describe('/radius/* (rlm_rest contract, real PostgreSQL)', () => {
   });
 
   it('answers dynamic-client lookups for known routers only', async () => {
-    const ok = await request(t.url).post(`/radius/clients?ip=${NAS}`).set('x-radius-token', 'test-radius-token-0123456789').expect(200);
+    const ok = await request(base()).post(`/radius/clients?ip=${NAS}`).set('x-radius-token', 'test-radius-token-0123456789').expect(200);
     expect(ok.body['control:FreeRADIUS-Client-Secret']).toMatchObject({ do_xlat: false });
-    await request(t.url).post('/radius/clients?ip=127.9.9.9').set('x-radius-token', 'test-radius-token-0123456789').expect(404);
+    await request(base()).post('/radius/clients?ip=127.9.9.9').set('x-radius-token', 'test-radius-token-0123456789').expect(404);
   });
 
   it('is idempotent and order-safe: retransmits, Interim before Start, late Interim after Stop', async () => {
@@ -114,5 +119,36 @@ describe('/radius/* (rlm_rest contract, real PostgreSQL)', () => {
     const res = await t.admin().get('/api/sessions?active=false').expect(200);
     const s1 = res.body.items.find((s: { acctSessionId: string }) => s.acctSessionId === 's-1');
     expect(s1).toMatchObject({ outputOctets: 2 ** 32 + 9, inputOctets: 300, terminateCause: 'User-Request' });
+  });
+});
+
+describe('the RADIUS listener (bare node:http)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+  const post = (path: string) => request(t.radiusUrl).post(path).set('x-radius-token', RADIUS_TOKEN);
+
+  it('listens on loopback by default', () => {
+    expect(new URL(t.radiusUrl).hostname).toBe('127.0.0.1');
+  });
+
+  it('answers unknown paths, other methods, bad JSON and huge bodies with 4xx, not 500', async () => {
+    expect((await post('/api/customers').send({})).status).toBe(404);
+    expect((await request(t.radiusUrl).get(`/radius/authorize?nas=${NAS}`).set('x-radius-token', RADIUS_TOKEN)).status).toBe(405);
+    const bad = await post(`/radius/authorize?nas=${NAS}`).set('content-type', 'application/json').send('{"User-Name":');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/JSON/);
+    const huge = await post(`/radius/accounting?nas=${NAS}`).send({ 'User-Name': 'x'.repeat(70_000) });
+    expect(huge.status).toBe(413);
+    const result = await post(`/radius/post-auth?nas=${NAS}&result=maybe`).send({});
+    expect(result.status).toBe(400);
+    expect(result.body.message).toMatch(/result must be one of/);
+  });
+
+  it('checks the token before reading anything else', async () => {
+    const res = await request(t.radiusUrl).post('/radius/authorize?nas=not-an-ip').set('x-radius-token', 'nope').send({});
+    expect(res.status).toBe(401);
   });
 });

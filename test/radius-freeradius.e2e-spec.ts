@@ -17,7 +17,7 @@ describe('FreeRADIUS → rlm_rest → API → PostgreSQL', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    fr = await startFreeRadius(t.url, RADIUS_TOKEN);
+    fr = await startFreeRadius(t.radiusUrl, RADIUS_TOKEN);
     mikrotikSecret = (
       await t.admin().post('/api/routers').send({ name: 'mt', vendor: 'mikrotik', nasIdentifier: 'mt-1', nasIp: MT }).expect(201)
     ).body.radiusSecret;
@@ -232,6 +232,7 @@ describe('FreeRADIUS → rlm_rest → API → PostgreSQL', () => {
         'Accounting-Response',
       );
       const port = new URL(t.url).port;
+      const radiusPort = new URL(t.radiusUrl).port;
       const db = t.databaseUrl;
       await t.close();
       const packets = Array.from({ length: 20 }, (_, i) =>
@@ -240,7 +241,7 @@ describe('FreeRADIUS → rlm_rest → API → PostgreSQL', () => {
       const replies = await radclient(fr.acctPort, 'acct', mikrotikSecret, packets, { parallel: 20, timeout: 5 });
       expect(replies.filter((r) => r.code === 'Accounting-Response')).toHaveLength(20);
       expect((await sql(db, "SELECT count(*)::int AS n FROM sessions WHERE acct_session_id LIKE 'spool-%'"))[0].n).toBe(0);
-      t = await startTestApp({ PORT: port }, db);
+      t = await startTestApp({ PORT: port, RADIUS_API_PORT: radiusPort }, db);
       let n = 0;
       for (let i = 0; i < 60 && n < 20; i++) {
         await new Promise((r) => setTimeout(r, 500));

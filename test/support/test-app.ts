@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { AppConfig } from '@app/aaa';
+import { AppConfig, RadiusListener } from '@app/aaa';
 import { createApp } from '../../apps/api/src/app.factory';
 import { loadConfig } from '../../apps/api/src/config/load-config';
 import { createTestDatabase } from './test-db';
@@ -16,6 +16,8 @@ export interface TestApp {
   config: AppConfig;
   /** http://127.0.0.1:<port>, for FreeRADIUS, browsers and WebSocket clients. */
   url: string;
+  /** The dedicated rlm_rest listener, where FreeRADIUS points API_URL. */
+  radiusUrl: string;
   databaseUrl: string;
   admin(): AdminClient;
   close(): Promise<void>;
@@ -35,6 +37,7 @@ export async function startTestApp(env: Record<string, string> = {}, databaseUrl
     // Fixed, so a restarted app on the same database can still decrypt what the first one sealed.
     SECRET_KEY: '5e'.repeat(32),
     LOG_LEVEL: 'silent',
+    RADIUS_API_PORT: '0',
     ...env,
   });
   const app = await createApp(config);
@@ -46,5 +49,6 @@ export async function startTestApp(env: Record<string, string> = {}, databaseUrl
     const wrap = (m: Method) => (path: string) => agent[m](path).set('authorization', `Bearer ${ADMIN_TOKEN}`);
     return { get: wrap('get'), post: wrap('post'), patch: wrap('patch'), delete: wrap('delete') };
   };
-  return { app, config, url, databaseUrl: dbUrl, admin, close: () => app.close() };
+  const radiusUrl = app.get(RadiusListener).url;
+  return { app, config, url, radiusUrl, databaseUrl: dbUrl, admin, close: () => app.close() };
 }

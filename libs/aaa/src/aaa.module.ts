@@ -19,6 +19,8 @@ import { AccountLookup } from './radius/account-lookup';
 import { AccountingService } from './radius/accounting.service';
 import { AuthorizeService } from './radius/authorize.service';
 import { RadiusController } from './radius/radius.controller';
+import { RadiusEndpoints } from './radius/radius-endpoints.service';
+import { RadiusListener } from './radius/radius-listener';
 import { RouterDirectory } from './routers/router-directory.service';
 import { SessionsController } from './sessions/sessions.controller';
 import { StaleSessionReaper } from './sessions/stale-session.reaper';
@@ -54,6 +56,8 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     AuthEventsService,
     RouterDirectory,
     AccountLookup,
+    RadiusEndpoints,
+    RadiusListener,
     AuthorizeService,
     AccountingService,
     StaleSessionReaper,
@@ -68,6 +72,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     RoutersService,
     RouterDirectory,
     SessionsQueryService,
+    RadiusListener,
   ],
 })
 export class AaaModule {}

@@ -23,3 +23,4 @@ export * from './routers/router-directory.service';
 export * from './sessions/stale-session.reaper';
 export * from './radius/radius-request';
 export * from './radius/account-lookup';
+export * from './radius/radius-listener';

@@ -47,6 +47,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
   return Object.assign(new AppConfig(), {
     port: e.PORT ?? 3000,
     host: e.HOST ?? '0.0.0.0',
+    radiusApiPort: e.RADIUS_API_PORT ?? 3001,
+    radiusApiHost: e.RADIUS_API_HOST ?? '127.0.0.1',
     databaseUrl: e.DATABASE_URL ?? '',
     dataDir,
     logLevel: e.LOG_LEVEL ?? 'info',

@@ -5,6 +5,9 @@
 export class AppConfig {
   port!: number;
   host!: string;
+  /** The dedicated rlm_rest listener FreeRADIUS calls (0 = any free port). Loopback by default. */
+  radiusApiPort!: number;
+  radiusApiHost!: string;
   /** Set once the database is known: either DATABASE_URL or the embedded server's URL. */
   databaseUrl!: string;
   dataDir!: string;
