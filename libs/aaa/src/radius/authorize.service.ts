@@ -22,6 +22,7 @@ export interface AuthorizeOutcome {
 @Injectable()
 export class AuthorizeService {
   private readonly log = new Logger(AuthorizeService.name);
+  private readonly cleartexts = new WeakMap<AuthAccount, string>();
 
   constructor(
     private readonly accounts: AccountLookup,
@@ -72,7 +73,7 @@ export class AuthorizeService {
   }
 
   private evaluate(req: AccessRequest, account: AuthAccount | null) {
-    const cleartext = account ? this.vault.decrypt(account.passwordEnc) : undefined;
+    const cleartext = account ? this.cleartextOf(account) : undefined;
     // PAP is decided here, in one HTTP round trip; CHAP/MS-CHAP are verified by FreeRADIUS.
     const passwordOk = req.password === undefined ? undefined : cleartext !== undefined && safeEqual(req.password, cleartext);
     const decision = decide({
@@ -84,6 +85,20 @@ export class AuthorizeService {
       interimInterval: this.config.acctInterimInterval,
     });
     return { decision, cleartext, passwordOk };
+  }
+
+  /**
+   * Decrypted once per cached account object, not per login (AES-GCM showed in the
+   * profile). It lives exactly as long as the cached row it belongs to; the vault's
+   * key sits in the same process memory anyway.
+   */
+  private cleartextOf(account: AuthAccount): string {
+    let clear = this.cleartexts.get(account);
+    if (clear === undefined) {
+      clear = this.vault.decrypt(account.passwordEnc);
+      this.cleartexts.set(account, clear);
+    }
+    return clear;
   }
 
   /** FreeRADIUS gets the cleartext only when it must verify (CHAP/MS-CHAP) or cache an admin. */

@@ -2,6 +2,7 @@ import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { HotAccountingUpdates1763900000000 } from './1763900000000-hot-accounting-updates';
 import { AccountingBatchFunction1763900000001 } from './1763900000001-accounting-batch-function';
 import { AccountChangeNotify1764000000000 } from './1764000000000-account-change-notify';
+import { AccountingBatchLinear1764000000001 } from './1764000000001-accounting-batch-linear';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   HotAccountingUpdates1763900000000,
   AccountingBatchFunction1763900000001,
   AccountChangeNotify1764000000000,
+  AccountingBatchLinear1764000000001,
 ];
