@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../apps/api/src/database/embedded-postgres';
 import { AdminClient, bulkInsertAccounts } from './admin';
+import { ApiLatency, latencyBetween, scrapeBuckets } from './api-latency';
 import { CpuGroups, freePort, measureCpu, peakRssMiB, Proc, ROOT, spawnUntil } from './processes';
 import { PhaseResult, renderReport, RunReport, updateDoc } from './report';
 import { explainHotQueries, seedScale } from './scale';
@@ -82,53 +83,72 @@ interface Target {
   acctPort: number;
   secret: string;
   cpu: CpuGroups;
+  /** Our API's main URL, for its latency histogram; the baseline has none. */
+  apiUrl?: string;
 }
 
-async function runPhases(
-  t: Target,
-  users: BenchUser[],
-  o: Options,
-  dir: string,
-  verify?: (phase: 'Start' | 'Interim-Update' | 'Stop') => Promise<string | null>,
-): Promise<PhaseResult[]> {
-  const results: PhaseResult[] = [];
+const apiText = (a?: ApiLatency) => (a ? `; inside the API p50 ${a.p50} ms, p99 ${a.p99} ms` : '');
+
+/** Runs a probe and, for our stack, reads the API's own latency over the same window. */
+async function probeWithApi(t: Target, path: string, run: () => Promise<ProbeResult>): Promise<ProbeResult & { api?: ApiLatency }> {
+  const before = t.apiUrl ? await scrapeBuckets(t.apiUrl, path) : undefined;
+  const result = await run();
+  if (!t.apiUrl || !before) return result;
+  return { ...result, api: latencyBetween(before, await scrapeBuckets(t.apiUrl, path)) };
+}
+
+const PHASES = [
+  'Access-Request (PAP), first login',
+  'Access-Request (PAP), repeat login',
+  'Accounting Start',
+  'Accounting Interim-Update',
+  'Accounting Stop',
+] as const;
+type Phase = (typeof PHASES)[number];
+type Verify = (phase: 'Start' | 'Interim-Update' | 'Stop') => Promise<string | null>;
+
+/** Dynamic client lookup, connection pools, JIT. */
+async function warmUp(t: Target, users: BenchUser[], dir: string): Promise<void> {
   const auth = { port: t.authPort, kind: 'auth' as const, secret: t.secret };
-  const acct = { port: t.acctPort, kind: 'acct' as const, secret: t.secret };
+  await radclientRun(join(dir, `${t.name}-packets.txt`), users.slice(0, Math.min(200, users.length)).map(authPacket), auth, {
+    parallel: 16,
+  });
+}
+
+/**
+ * One phase on one stack. Each account logs in twice: the first login of an account
+ * that is not in the API's memory yet costs a database read; repeat logins (the
+ * steady state) do not.
+ */
+async function runPhase(t: Target, phase: Phase, users: BenchUser[], o: Options, dir: string, verify?: Verify): Promise<PhaseResult> {
   const file = join(dir, `${t.name}-packets.txt`);
-  // Warm-up: dynamic client lookup, connection pools, JIT.
-  await radclientRun(file, users.slice(0, Math.min(200, users.length)).map(authPacket), auth, { parallel: 16 });
-
-  // Each account logs in twice: the first login of an account that is not in the API's
-  // memory yet costs a database read; repeat logins (the steady state) do not.
-  const firstLoad = await measureCpu(t.cpu, () => radclientRun(file, users.map(authPacket), auth, { parallel: o.parallel }));
-  log(`${t.name} auth, first login: ${firstLoad.result.rate}/s, lost ${firstLoad.result.lost}, rejected ${firstLoad.result.rejected}`);
-  results.push({ phase: 'Access-Request (PAP), first login', load: firstLoad.result, cpu: firstLoad.cpu });
-  const authLoad = await measureCpu(t.cpu, () => radclientRun(file, users.map(authPacket), auth, { parallel: o.parallel }));
-  log(`${t.name} auth, repeat login: ${authLoad.result.rate}/s, lost ${authLoad.result.lost}, rejected ${authLoad.result.rejected}`);
-  const authProbe = await probe(
-    { port: t.authPort, secret: t.secret },
-    Math.max(1, Math.round(authLoad.result.rate / 2)),
-    o.probeSeconds,
-    (n) => authProbePacket(users[n % users.length]),
-  );
-  log(`${t.name} auth probe @${authProbe.rate}/s: p50 ${authProbe.p50} ms, p99 ${authProbe.p99} ms, lost ${authProbe.lost}`);
-  results.push({ phase: 'Access-Request (PAP), repeat login', load: authLoad.result, cpu: authLoad.cpu, probe: authProbe });
-
-  for (const status of ['Start', 'Interim-Update', 'Stop'] as const) {
-    const packets = users.map((u, i) => acctPacket(u, i, status, status === 'Stop' ? 50 : 1));
-    const load = await measureCpu(t.cpu, () => radclientRun(file, packets, acct, { parallel: o.parallel }));
-    const check = verify ? await verify(status) : null;
-    log(`${t.name} acct ${status}: ${load.result.rate}/s, lost ${load.result.lost}${check ? ` (${check})` : ''}`);
-    let p: ProbeResult | undefined;
-    if (status === 'Interim-Update') {
-      p = await probe({ port: t.acctPort, secret: t.secret }, Math.max(1, Math.round(load.result.rate / 2)), o.probeSeconds, (n) =>
-        interimProbePacket(users[n % users.length], n % users.length, 2 + Math.floor(n / users.length)),
-      );
-      log(`${t.name} interim probe @${p.rate}/s: p50 ${p.p50} ms, p99 ${p.p99} ms, lost ${p.lost}`);
-    }
-    results.push({ phase: `Accounting ${status}`, load: load.result, cpu: load.cpu, probe: p, check: check ?? undefined });
+  if (phase.startsWith('Access-Request')) {
+    const auth = { port: t.authPort, kind: 'auth' as const, secret: t.secret };
+    const load = await measureCpu(t.cpu, () => radclientRun(file, users.map(authPacket), auth, { parallel: o.parallel }));
+    log(`${t.name} ${phase}: ${load.result.rate}/s, lost ${load.result.lost}, rejected ${load.result.rejected}`);
+    if (phase.endsWith('first login')) return { phase, load: load.result, cpu: load.cpu };
+    const p = await probeWithApi(t, '/radius/authorize', () =>
+      probe({ port: t.authPort, secret: t.secret }, Math.max(1, Math.round(load.result.rate / 2)), o.probeSeconds, (n) =>
+        authProbePacket(users[n % users.length]),
+      ),
+    );
+    log(`${t.name} auth probe @${p.rate}/s: p50 ${p.p50} ms, p99 ${p.p99} ms, lost ${p.lost}${apiText(p.api)}`);
+    return { phase, load: load.result, cpu: load.cpu, probe: p };
   }
-  return results;
+  const status = phase.slice('Accounting '.length) as 'Start' | 'Interim-Update' | 'Stop';
+  const acct = { port: t.acctPort, kind: 'acct' as const, secret: t.secret };
+  const packets = users.map((u, i) => acctPacket(u, i, status, status === 'Stop' ? 50 : 1));
+  const load = await measureCpu(t.cpu, () => radclientRun(file, packets, acct, { parallel: o.parallel }));
+  const check = verify ? await verify(status) : null;
+  log(`${t.name} acct ${status}: ${load.result.rate}/s, lost ${load.result.lost}${check ? ` (${check})` : ''}`);
+  if (status !== 'Interim-Update') return { phase, load: load.result, cpu: load.cpu, check: check ?? undefined };
+  const p = await probeWithApi(t, '/radius/accounting', () =>
+    probe({ port: t.acctPort, secret: t.secret }, Math.max(1, Math.round(load.result.rate / 2)), o.probeSeconds, (n) =>
+      interimProbePacket(users[n % users.length], n % users.length, 2 + Math.floor(n / users.length)),
+    ),
+  );
+  log(`${t.name} interim probe @${p.rate}/s: p50 ${p.p50} ms, p99 ${p.p99} ms, lost ${p.lost}${apiText(p.api)}`);
+  return { phase, load: load.result, cpu: load.cpu, probe: p, check: check ?? undefined };
 }
 
 async function main(): Promise<void> {
@@ -220,7 +240,14 @@ async function main(): Promise<void> {
       postgres: (pid, comm) => (pid === pgPid ? 'both' : comm === 'postgres' ? 'own' : null),
       radclient: (pid) => (pid === process.pid ? 'children' : null),
     });
-    const ours: Target = { name: 'ours', authPort: frPorts.auth, acctPort: frPorts.acct, secret: RADIUS_SECRET, cpu: cpuOf(fr.pid) };
+    const ours: Target = {
+      name: 'ours',
+      authPort: frPorts.auth,
+      acctPort: frPorts.acct,
+      secret: RADIUS_SECRET,
+      cpu: cpuOf(fr.pid),
+      apiUrl,
+    };
 
     if (o.scale) {
       const report = await scaleRun(o, ours, users, db, router.id, dir);
@@ -242,13 +269,19 @@ async function main(): Promise<void> {
       }
       return `${rows[0].n}/${users.length} rows in PostgreSQL`;
     };
-    const oursResults = await runPhases(ours, users, o, dir, verify);
+    // Both stacks run side by side and take turns phase by phase, so each ratio compares
+    // two measurements from the same minute of this (noisy, shared) machine.
+    const base = o.baseline ? await startBaseline(users, dir, pgPort, pgPid) : undefined;
+    if (base) procs.push(base.proc);
+    const oursResults: PhaseResult[] = [];
+    const baseResults: PhaseResult[] | undefined = base ? [] : undefined;
+    await warmUp(ours, users, dir);
+    if (base) await warmUp(base.target, users, dir);
+    for (const phase of PHASES) {
+      oursResults.push(await runPhase(ours, phase, users, o, dir, verify));
+      if (base) baseResults!.push(await runPhase(base.target, phase, users, o, dir));
+    }
     const apiRss = peakRssMiB(api.pid);
-    await fr.stop();
-    await api.stop();
-
-    let baseResults: PhaseResult[] | undefined;
-    if (o.baseline) baseResults = await baseline(users, o, dir, pgPort, pgPid);
 
     const report: RunReport = {
       date: new Date().toISOString().slice(0, 10),
@@ -278,7 +311,7 @@ async function main(): Promise<void> {
 }
 
 /** The classic stack, same users and packets: FreeRADIUS + rlm_sql on the same PostgreSQL server. */
-async function baseline(users: BenchUser[], o: Options, dir: string, pgPort: number, pgPid: number): Promise<PhaseResult[]> {
+async function startBaseline(users: BenchUser[], dir: string, pgPort: number, pgPid: number): Promise<{ target: Target; proc: Proc }> {
   const csv = join(dir, 'users.csv');
   writeFileSync(csv, users.map((u) => `${u.username},${u.password},${u.framedIp}`).join('\n') + '\n');
   const ports = { auth: await freePort(), acct: await freePort() };
@@ -294,22 +327,18 @@ async function baseline(users: BenchUser[], o: Options, dir: string, pgPort: num
     ready: 'Ready to process requests',
     timeoutMs: 120_000,
   });
-  try {
-    const target: Target = {
-      name: 'baseline',
-      authPort: ports.auth,
-      acctPort: ports.acct,
-      secret,
-      cpu: {
-        freeradius: (pid) => (pid === proc.pid ? 'own' : null),
-        postgres: (pid, comm) => (pid === pgPid ? 'both' : comm === 'postgres' ? 'own' : null),
-        radclient: (pid) => (pid === process.pid ? 'children' : null),
-      },
-    };
-    return await runPhases(target, users, o, dir);
-  } finally {
-    await proc.stop();
-  }
+  const target: Target = {
+    name: 'baseline',
+    authPort: ports.auth,
+    acctPort: ports.acct,
+    secret,
+    cpu: {
+      freeradius: (pid) => (pid === proc.pid ? 'own' : null),
+      postgres: (pid, comm) => (pid === pgPid ? 'both' : comm === 'postgres' ? 'own' : null),
+      radclient: (pid) => (pid === process.pid ? 'children' : null),
+    },
+  };
+  return { target, proc };
 }
 
 async function scaleRun(o: Options, ours: Target, users: BenchUser[], db: Client, routerId: string, dir: string) {

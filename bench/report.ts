@@ -1,11 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ApiLatency } from './api-latency';
 import { LoadResult, ProbeResult } from './traffic';
 
 export interface PhaseResult {
   phase: string;
   load: LoadResult;
   cpu: Record<string, number>;
-  probe?: ProbeResult;
+  /** End-to-end from the probe; `api`: inside the API over the same window (ours only). */
+  probe?: ProbeResult & { api?: ApiLatency };
   check?: string;
 }
 
@@ -31,15 +33,15 @@ export function renderReport(r: RunReport): string {
     `Run on ${r.date}: ${r.cores} cores (${r.cpuModel.trim()}), ${n(r.accounts)} accounts, radclient \`-p ${r.parallel}\` on the same machine` +
       `${r.smoke ? ' (smoke run)' : ''}; the whole run took ${r.seconds} s.`,
     '',
-    '| phase | ours req/s | baseline req/s | ratio | ours lost | probe rate | ours p50 / p99 ms | baseline p50 / p99 ms |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| phase | ours req/s | baseline req/s | ratio | ours lost | probe rate | ours p50 / p99 ms | inside our API p50 / p99 ms | baseline p50 / p99 ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const o of r.ours) {
     const b = r.baseline?.find((x) => x.phase === o.phase);
     const ratio = b ? `**${(o.load.rate / b.load.rate).toFixed(2)}×**` : 'n/a';
-    const lat = (p?: ProbeResult) => (p ? `${p.p50} / ${p.p99}` : '');
+    const lat = (p?: { p50: number; p99: number }) => (p ? `${p.p50} / ${p.p99}` : '');
     out.push(
-      `| ${o.phase} | ${n(o.load.rate)} | ${b ? n(b.load.rate) : 'n/a'} | ${ratio} | ${o.load.lost + (o.probe?.lost ?? 0)} | ${o.probe ? `${n(o.probe.rate)}/s` : ''} | ${lat(o.probe)} | ${lat(b?.probe)} |`,
+      `| ${o.phase} | ${n(o.load.rate)} | ${b ? n(b.load.rate) : 'n/a'} | ${ratio} | ${o.load.lost + (o.probe?.lost ?? 0)} | ${o.probe ? `${n(o.probe.rate)}/s` : ''} | ${lat(o.probe)} | ${lat(o.probe?.api)} | ${lat(b?.probe)} |`,
     );
   }
   out.push('', `API peak RSS (VmHWM): ${r.apiPeakRssMiB} MiB. Accounts created through the admin API at ${n(r.createRate)}/s.`, '');

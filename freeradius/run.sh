@@ -27,6 +27,9 @@ export RADIUS_BIND="${RADIUS_BIND:-*}"
 export RADIUS_ADMIN_FAILSAFE="${RADIUS_ADMIN_FAILSAFE:-1}"
 export RADIUS_REST_TIMEOUT="${RADIUS_REST_TIMEOUT:-2}"
 export RADIUS_REJECT_DELAY="${RADIUS_REJECT_DELAY:-1}"
+# Worker threads, all started up front and kept: each holds one keep-alive
+# connection to the API, so this also caps the API's accounting batch size.
+RADIUS_THREADS="${RADIUS_THREADS:-32}"
 # Dates in request bodies ("Nov 22 2025 04:18:05 UTC") use the local zone.
 export TZ=UTC
 
@@ -48,6 +51,7 @@ done
 [[ "$RADIUS_REST_TIMEOUT" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "RADIUS_REST_TIMEOUT must be seconds, e.g. 2 or 1.5"
 [[ "$RADIUS_ADMIN_FAILSAFE" =~ ^[01]$ ]] || die "RADIUS_ADMIN_FAILSAFE must be 0 or 1"
 [[ "$RADIUS_REJECT_DELAY" =~ ^[0-9]+$ ]] || die "RADIUS_REJECT_DELAY must be whole seconds"
+[[ "$RADIUS_THREADS" =~ ^[0-9]+$ && "$RADIUS_THREADS" -ge 4 && "$RADIUS_THREADS" -le 256 ]] || die "RADIUS_THREADS must be 4-256"
 command -v freeradius >/dev/null || die "freeradius not found (apt-get install freeradius freeradius-rest)"
 # Debian keeps /etc/freeradius 2750 freerad:freerad.
 [[ -r "$FREERADIUS_SRC/radiusd.conf" ]] || die "cannot read $FREERADIUS_SRC/radiusd.conf as $(id -un):" \
@@ -88,6 +92,7 @@ sed -i \
   -e "s|^proxy_requests[[:space:]]*=.*|proxy_requests = no|" \
   -e 's/^\([[:space:]]*\)\(user\|group\) = freerad/\1#\2 = freerad/' \
   -e 's|^\([[:space:]]*\)reject_delay = .*|\1reject_delay = $ENV{RADIUS_REJECT_DELAY}|' \
+  -e "s#^\([[:space:]]*\)\(start_servers\|max_servers\|max_spare_servers\) = .*#\1\2 = $RADIUS_THREADS#" \
   radiusd.conf
 grep -q "^logdir = $VAR_DIR/log\$" radiusd.conf && grep -q "^run_dir = $VAR_DIR/run\$" radiusd.conf \
   || die "could not patch radiusd.conf (unexpected FreeRADIUS version?)"
