@@ -130,13 +130,8 @@ export class AccountingService implements OnApplicationShutdown {
    */
   private async store(batch: Pending[]): Promise<(SessionLimitReachedEvent | null)[]> {
     const { rows } = await pgPool(this.db).query<BatchRow>(STORE_SQL, columns(batch));
-    // Opened and closed sessions (and quota usage) decide the next login on this
-    // instance at once; the triggers' notifications tell the other instances.
-    this.accounts.forget(
-      rows
-        .filter((r) => r.account_id && (r.quota_bytes !== null || batch[Number(r.ord) - 1].p.status !== 'Interim-Update'))
-        .map((r) => r.account_id!),
-    );
+    // The triggers' notifications tell every instance; this one must not wait for its own.
+    this.accounts.forget(changedAccounts(batch, rows));
     return limitsOf(batch, rows);
   }
 
@@ -180,6 +175,13 @@ function columns(batch: Pending[]): unknown[][] {
     values.forEach((v, i) => cols[i].push(v));
   }
   return cols;
+}
+
+/** Accounts whose authorize inputs this batch changed: sessions opened or closed, usage against a quota. */
+function changedAccounts(batch: Pending[], rows: BatchRow[]): string[] {
+  return rows
+    .filter((r) => r.account_id && (r.quota_bytes !== null || batch[Number(r.ord) - 1].p.status !== 'Interim-Update'))
+    .map((r) => r.account_id!);
 }
 
 /**
