@@ -1,7 +1,7 @@
 import { applyDecorators, CanActivate, ExecutionContext, Injectable, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AppConfig } from './app-config';
-import { safeEqual } from './tokens';
+import { secretMatcher } from './tokens';
 
 type HeaderBag = Record<string, string | string[] | undefined>;
 
@@ -18,11 +18,14 @@ export function bearerOf(value: string | undefined): string | undefined {
 
 @Injectable()
 export class AdminGuard implements CanActivate {
-  constructor(private readonly config: AppConfig) {}
+  private readonly matches: (token: string | undefined) => boolean;
+
+  constructor(config: AppConfig) {
+    this.matches = secretMatcher(config.adminToken);
+  }
 
   canActivate(ctx: ExecutionContext): boolean {
-    const token = bearerOf(headerOf(ctx, 'authorization'));
-    if (!token || !safeEqual(token, this.config.adminToken)) {
+    if (!this.matches(bearerOf(headerOf(ctx, 'authorization')))) {
       throw new UnauthorizedException('A valid admin bearer token is required');
     }
     return true;
@@ -32,11 +35,14 @@ export class AdminGuard implements CanActivate {
 /** FreeRADIUS proves itself with a shared token header set via REST-HTTP-Header. */
 @Injectable()
 export class RadiusGuard implements CanActivate {
-  constructor(private readonly config: AppConfig) {}
+  private readonly matches: (token: string | undefined) => boolean;
+
+  constructor(config: AppConfig) {
+    this.matches = secretMatcher(config.radiusApiToken);
+  }
 
   canActivate(ctx: ExecutionContext): boolean {
-    const token = headerOf(ctx, 'x-radius-token');
-    if (!token || !safeEqual(token, this.config.radiusApiToken)) {
+    if (!this.matches(headerOf(ctx, 'x-radius-token'))) {
       throw new UnauthorizedException('A valid X-Radius-Token header is required');
     }
     return true;

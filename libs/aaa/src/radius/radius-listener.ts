@@ -1,9 +1,9 @@
 import { HttpException, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Histogram } from 'prom-client';
 import { AppConfig } from '../common/app-config';
+import { secretMatcher } from '../common/tokens';
 import { RadiusAnswer, RadiusEndpoints } from './radius-endpoints.service';
 import { RawQuery } from './radius-params';
 
@@ -40,14 +40,14 @@ class HttpError extends Error {
 export class RadiusListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(RadiusListener.name);
   private readonly routes: Partial<Record<string, Route>>;
-  private readonly tokenDigest: Buffer;
+  private readonly tokenMatches: (token: string | undefined) => boolean;
   private server?: Server;
 
   constructor(
     private readonly config: AppConfig,
     endpoints: RadiusEndpoints,
   ) {
-    this.tokenDigest = digest(config.radiusApiToken);
+    this.tokenMatches = secretMatcher(config.radiusApiToken);
     this.routes = {
       '/radius/authorize': (q, b) => endpoints.authorize(q, b),
       '/radius/post-auth': (q, b) => endpoints.postAuth(q, b),
@@ -112,7 +112,7 @@ export class RadiusListener implements OnApplicationBootstrap, OnApplicationShut
     if (!route) throw new HttpError(404, 'Not Found');
     if (req.method !== 'POST') throw new HttpError(405, 'Use POST');
     const token = req.headers['x-radius-token'];
-    if (typeof token !== 'string' || !timingSafeEqual(digest(token), this.tokenDigest)) {
+    if (!this.tokenMatches(typeof token === 'string' ? token : undefined)) {
       throw new HttpError(401, 'A valid X-Radius-Token header is required');
     }
     if (raw === null) throw new HttpError(413, `Body larger than ${MAX_BODY} bytes`);
@@ -125,10 +125,6 @@ export class RadiusListener implements OnApplicationBootstrap, OnApplicationShut
     this.log.error(`rlm_rest call failed: ${(err as Error)?.stack ?? String(err)}`);
     send(res, 500, { statusCode: 500, message: 'Internal server error' });
   }
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
 
 function parseJson(raw: Buffer): unknown {
