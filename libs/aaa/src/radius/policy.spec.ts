@@ -1,4 +1,5 @@
 import { decide, PolicyAccount, PolicyInput } from './policy';
+import { profile10x2 } from './profile.fixture';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const HOUR = 3600_000;
@@ -13,16 +14,7 @@ const account = (over: Partial<PolicyAccount> = {}): PolicyAccount => ({
   usedBytes: 0,
   maxSessions: 1,
   restrictions: [],
-  profile: {
-    downloadKbps: 10000,
-    uploadKbps: 2000,
-    burstDownloadKbps: null,
-    burstUploadKbps: null,
-    burstThresholdPercent: null,
-    burstTimeSeconds: null,
-    sessionTimeoutSeconds: 86400,
-    idleTimeoutSeconds: 600,
-  },
+  profile: profile10x2({ sessionTimeoutSeconds: 86400, idleTimeoutSeconds: 600 }),
   ...over,
 });
 

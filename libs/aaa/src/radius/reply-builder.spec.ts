@@ -1,4 +1,5 @@
 import { ReplyPlan } from './policy';
+import { profile10x2 } from './profile.fixture';
 import { buildReply } from './reply-builder';
 
 const plan = (over: Partial<ReplyPlan> = {}): ReplyPlan => ({
@@ -6,16 +7,7 @@ const plan = (over: Partial<ReplyPlan> = {}): ReplyPlan => ({
   sessionTimeout: 3600,
   idleTimeout: null,
   interimInterval: 300,
-  rate: {
-    downloadKbps: 10000,
-    uploadKbps: 2000,
-    burstDownloadKbps: null,
-    burstUploadKbps: null,
-    burstThresholdPercent: null,
-    burstTimeSeconds: null,
-    sessionTimeoutSeconds: null,
-    idleTimeoutSeconds: null,
-  },
+  rate: profile10x2(),
   remainingBytes: 5 * 2 ** 32 + 7,
   ...over,
 });
