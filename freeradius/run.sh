@@ -27,6 +27,12 @@ export RADIUS_BIND="${RADIUS_BIND:-*}"
 export RADIUS_ADMIN_FAILSAFE="${RADIUS_ADMIN_FAILSAFE:-1}"
 export RADIUS_REST_TIMEOUT="${RADIUS_REST_TIMEOUT:-2}"
 export RADIUS_REJECT_DELAY="${RADIUS_REJECT_DELAY:-1}"
+# Authorize answer cache and the API's control port for it (loopback only by default).
+export RADIUS_ANSWER_CACHE="${RADIUS_ANSWER_CACHE:-1}"
+export RADIUS_ANSWER_CACHE_SIZE="${RADIUS_ANSWER_CACHE_SIZE:-200000}"
+export RADIUS_CONTROL_PORT="${RADIUS_CONTROL_PORT:-18121}"
+export RADIUS_CONTROL_BIND="${RADIUS_CONTROL_BIND:-127.0.0.1}"
+export RADIUS_CONTROL_CLIENT="${RADIUS_CONTROL_CLIENT:-127.0.0.1/32}"
 # Worker threads, all started up front and kept: each holds one keep-alive
 # connection to the API, so this also caps the API's accounting batch size.
 RADIUS_THREADS="${RADIUS_THREADS:-32}"
@@ -45,10 +51,13 @@ fi
 export RADIUS_API_TOKEN
 API_URL="${API_URL%/}"
 [[ "$API_URL" =~ ^https?://[^[:space:]%\"\\]+$ ]] || die "API_URL must be http(s)://host[:port][/path] (got '$API_URL')"
-for v in RADIUS_AUTH_PORT RADIUS_ACCT_PORT; do
+for v in RADIUS_AUTH_PORT RADIUS_ACCT_PORT RADIUS_CONTROL_PORT RADIUS_ANSWER_CACHE_SIZE; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a port number"
 done
 [[ "$RADIUS_REST_TIMEOUT" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "RADIUS_REST_TIMEOUT must be seconds, e.g. 2 or 1.5"
+[[ "$RADIUS_ANSWER_CACHE" =~ ^[01]$ ]] || die "RADIUS_ANSWER_CACHE must be 0 or 1"
+[[ "$RADIUS_CONTROL_BIND" =~ ^[0-9A-Fa-f.:]+$ ]] || die "RADIUS_CONTROL_BIND must be an IP address"
+[[ "$RADIUS_CONTROL_CLIENT" =~ ^[0-9A-Fa-f.:]+(/[0-9]+)?$ ]] || die "RADIUS_CONTROL_CLIENT must be an IP address or CIDR"
 [[ "$RADIUS_ADMIN_FAILSAFE" =~ ^[01]$ ]] || die "RADIUS_ADMIN_FAILSAFE must be 0 or 1"
 [[ "$RADIUS_REJECT_DELAY" =~ ^[0-9]+$ ]] || die "RADIUS_REJECT_DELAY must be whole seconds"
 [[ "$RADIUS_THREADS" =~ ^[0-9]+$ && "$RADIUS_THREADS" -ge 4 && "$RADIUS_THREADS" -le 256 ]] || die "RADIUS_THREADS must be 4-256"
@@ -79,8 +88,11 @@ chmod 0700 "$RADDB_DIR"
 cd "$RADDB_DIR"
 # EAP needs certs (and inner-tunnel); we do not offer it.
 rm -f mods-enabled/eap sites-enabled/*
-for m in rest rest_clients aaa_cache aaa_spool; do ln -sf ../mods-available/$m mods-enabled/$m; done
-for s in default dynamic-clients aaa-spool-reader; do ln -sf ../sites-available/$s sites-enabled/$s; done
+for m in rest rest_clients aaa_cache aaa_answer_cache aaa_spool; do ln -sf ../mods-available/$m mods-enabled/$m; done
+SITES="default dynamic-clients aaa-spool-reader"
+# Without the control port no API can set the epoch, so nothing is ever cached.
+[[ "$RADIUS_ANSWER_CACHE" == "1" ]] && SITES="$SITES aaa-answer-cache-control"
+for s in $SITES; do ln -sf ../sites-available/$s sites-enabled/$s; done
 
 # Runtime paths under DATA_DIR (works unprivileged, nothing written to /var);
 # no setuid to freerad: whoever runs us owns DATA_DIR. No proxying: a realm

@@ -20,18 +20,23 @@ export function requireFreeRadius(): void {
 export interface FreeRadius {
   authPort: number;
   acctPort: number;
+  /** The answer-cache control port (sites-available/aaa-answer-cache-control). */
+  controlPort: number;
   dataDir: string;
   output(): string;
   stop(): Promise<void>;
 }
 
 let nextPort = 20000 + Math.floor(Math.random() * 20000);
+/** A UDP port for a FreeRADIUS listener that another process must know before it starts. */
+export const reservePort = (): number => nextPort++;
 
 /** Runs `npm run radius`'s script with the project's own overlay, on private ports. */
 export async function startFreeRadius(apiUrl: string, token: string, env: Record<string, string> = {}): Promise<FreeRadius> {
   requireFreeRadius();
   const authPort = nextPort++;
   const acctPort = nextPort++;
+  const controlPort = Number(env.RADIUS_CONTROL_PORT ?? nextPort++);
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'aaa-radius-'));
   const child: ChildProcess = spawn('bash', [join(ROOT, 'freeradius/run.sh')], {
     cwd: ROOT,
@@ -41,6 +46,7 @@ export async function startFreeRadius(apiUrl: string, token: string, env: Record
       RADIUS_API_TOKEN: token,
       RADIUS_AUTH_PORT: String(authPort),
       RADIUS_ACCT_PORT: String(acctPort),
+      RADIUS_CONTROL_PORT: String(controlPort),
       RADIUS_BIND: '127.0.0.1',
       DATA_DIR: dataDir,
       ...env,
@@ -67,6 +73,7 @@ export async function startFreeRadius(apiUrl: string, token: string, env: Record
   return {
     authPort,
     acctPort,
+    controlPort,
     dataDir,
     output: () => out,
     stop: () =>

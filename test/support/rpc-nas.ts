@@ -1,5 +1,5 @@
 import { createSocket, Socket } from 'node:dgram';
-import { radius, RadiusPacket } from '../../libs/router-rpc/src/coa/radius-lib';
+import { radius, RadiusPacket } from '../../libs/aaa/src/common/radius-lib';
 
 export type NasMode = 'ack' | 'nak' | 'silent';
 

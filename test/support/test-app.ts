@@ -38,6 +38,8 @@ export async function startTestApp(env: Record<string, string> = {}, databaseUrl
     SECRET_KEY: '5e'.repeat(32),
     LOG_LEVEL: 'silent',
     RADIUS_API_PORT: '0',
+    // Suites that test FreeRADIUS's answer cache point this at their server's control port.
+    RADIUS_ANSWER_CACHE_CONTROL: '',
     ...env,
   });
   const app = await createApp(config);

@@ -16,6 +16,7 @@ import { IpPoolsService } from './ip-pools/ip-pools.service';
 import { RoutersController } from './routers/routers.controller';
 import { RoutersService } from './routers/routers.service';
 import { AccountLookup } from './radius/account-lookup';
+import { AnswerCacheControl } from './radius/answer-cache/answer-cache-control.service';
 import { AccountingService } from './radius/accounting.service';
 import { AuthorizeService } from './radius/authorize.service';
 import { RadiusController } from './radius/radius.controller';
@@ -56,6 +57,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     AuthEventsService,
     RouterDirectory,
     AccountLookup,
+    AnswerCacheControl,
     RadiusEndpoints,
     RadiusListener,
     AuthorizeService,

@@ -8,6 +8,7 @@ export * from './common/credential-vault';
 export * from './common/pg-notifier';
 export * from './common/pagination';
 export * from './common/tokens';
+export * from './common/radius-lib';
 export * from './accounts/account.entity';
 export * from './auth-events/auth-event.entity';
 export * from './auth-events/auth-events.service';

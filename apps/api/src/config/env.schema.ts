@@ -41,4 +41,11 @@ export class EnvSchema {
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) PUBLIC_URL?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60000) RPC_TIMEOUT_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000) ACCOUNT_CACHE_SIZE?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86400) RADIUS_ANSWER_CACHE_TTL?: number;
+  @IsOptional()
+  @Matches(/^$|^[A-Za-z0-9.:[\]-]+:\d{1,5}(,[A-Za-z0-9.:[\]-]+:\d{1,5})*$/, {
+    message: 'RADIUS_ANSWER_CACHE_CONTROL must be host:port[,host:port...] (empty = off)',
+  })
+  RADIUS_ANSWER_CACHE_CONTROL?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(500) @Max(60000) RADIUS_ANSWER_CACHE_REPEAT_MS?: number;
 }

@@ -63,7 +63,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     publicUrl: e.PUBLIC_URL,
     rpcTimeoutMs: e.RPC_TIMEOUT_MS ?? 5000,
     accountCacheSize: e.ACCOUNT_CACHE_SIZE ?? 200_000,
+    answerCacheTtl: e.RADIUS_ANSWER_CACHE_TTL ?? 600,
+    answerCacheControl: controlTargets(e.RADIUS_ANSWER_CACHE_CONTROL ?? '127.0.0.1:18121'),
+    answerCacheRepeatMs: e.RADIUS_ANSWER_CACHE_REPEAT_MS ?? 3000,
   });
+}
+
+/** "host:port,[v6]:port" -> targets; the schema already checked the shape. */
+function controlTargets(list: string): { host: string; port: number }[] {
+  return list
+    .split(',')
+    .filter(Boolean)
+    .map((t) => {
+      const i = t.lastIndexOf(':');
+      return { host: t.slice(0, i).replace(/^\[(.*)\]$/, '$1'), port: Number(t.slice(i + 1)) };
+    });
 }
 
 export function embeddedPgPort(env: NodeJS.ProcessEnv = process.env): number {

@@ -28,4 +28,10 @@ export class AppConfig {
   rpcTimeoutMs!: number;
   /** Accounts authorize keeps in memory (0 = read PostgreSQL on every request). */
   accountCacheSize!: number;
+  /** Longest a FreeRADIUS server may keep an authorize answer (0 = never cache answers there). */
+  answerCacheTtl!: number;
+  /** FreeRADIUS answer-cache control ports this instance evicts on; empty = never cache answers. */
+  answerCacheControl!: { host: string; port: number }[];
+  /** Every eviction is sent again after this long, past the REST timeout of a call in flight. */
+  answerCacheRepeatMs!: number;
 }

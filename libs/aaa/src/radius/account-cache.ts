@@ -58,7 +58,8 @@ export class AccountCache {
   invalidate(payload: string): void {
     this.seq++;
     if (payload.startsWith('a:')) {
-      const id = payload.slice(2);
+      // `a:<id>` or `a:<id>:<username>` (the name is for the FreeRADIUS answer cache).
+      const id = payload.slice(2).split(':', 1)[0];
       if (this.inFlight > 0) this.changedAt.set(id, this.seq);
       this.evict(id);
     } else {

@@ -8,6 +8,7 @@ import { safeEqual } from '../common/tokens';
 import { AuthEventsService } from '../auth-events/auth-events.service';
 import { Router } from '../routers/router.entity';
 import { AccountLookup, AuthAccount } from './account-lookup';
+import { AnswerCacheControl } from './answer-cache/answer-cache-control.service';
 import { decide } from './policy';
 import { AccessRequest } from './radius-request';
 import { buildReply } from './reply-builder';
@@ -26,6 +27,7 @@ export class AuthorizeService {
 
   constructor(
     private readonly accounts: AccountLookup,
+    private readonly answerCache: AnswerCacheControl,
     private readonly events: AuthEventsService,
     private readonly vault: CredentialVault,
     private readonly config: AppConfig,
@@ -36,12 +38,12 @@ export class AuthorizeService {
   async authorize(req: AccessRequest, router: Router | null): Promise<AuthorizeOutcome> {
     const cached = this.accounts.isCached(req.username);
     let account = await this.load(req.username);
-    let { decision, cleartext, passwordOk } = this.evaluate(req, account);
+    let { decision, cleartext, passwordOk, now } = this.evaluate(req, account);
     // Memory may lag a commit by the notification's flight time. A reject is final
     // for the user, so it is only given on what PostgreSQL says right now.
     if (decision.result === 'reject' && cached) {
       account = await this.load(req.username, true);
-      ({ decision, cleartext, passwordOk } = this.evaluate(req, account));
+      ({ decision, cleartext, passwordOk, now } = this.evaluate(req, account));
     }
     const base = { username: req.username, routerId: router?.id ?? null, mac: req.callingStationId };
 
@@ -69,6 +71,8 @@ export class AuthorizeService {
       this.events.record({ ...base, result: restricted ? 'restricted' : 'accept', reason });
       body['control:Aaa-Event-Logged'] = 1;
     }
+    const ttl = this.answerCache.ttl({ decision, account, username: req.username, callingStationId: req.callingStationId, passwordOk, now });
+    if (ttl > 0) body['control:Aaa-Cache-TTL'] = ttl;
     return { status: 200, body };
   }
 
@@ -76,15 +80,16 @@ export class AuthorizeService {
     const cleartext = account ? this.cleartextOf(account) : undefined;
     // PAP is decided here, in one HTTP round trip; CHAP/MS-CHAP are verified by FreeRADIUS.
     const passwordOk = req.password === undefined ? undefined : cleartext !== undefined && safeEqual(req.password, cleartext);
+    const now = this.clock.now();
     const decision = decide({
       account,
       passwordOk,
       callingStationId: req.callingStationId,
       openSessions: account?.openSessions ?? [],
-      now: this.clock.now(),
+      now,
       interimInterval: this.config.acctInterimInterval,
     });
-    return { decision, cleartext, passwordOk };
+    return { decision, cleartext, passwordOk, now };
   }
 
   /**

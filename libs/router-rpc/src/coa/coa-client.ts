@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { radius, RadiusAttribute } from './radius-lib';
+import { radius, RadiusAttribute } from '@app/aaa';
 
 export interface CoaTarget {
   host: string;

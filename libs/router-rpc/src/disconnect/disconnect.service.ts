@@ -4,7 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { AppConfig, CredentialVault, Router, Session } from '@app/aaa';
 import { RpcBus } from '../bus/rpc-bus';
 import { CoaClient, CoaTimeoutError } from '../coa/coa-client';
-import { RadiusAttribute } from '../coa/radius-lib';
+import { RadiusAttribute } from '@app/aaa';
 import { ClientRemoveParams, normalizeMac } from '../protocol/json-rpc';
 import { RouterCallError, RouterOfflineError, RouterTimeoutError } from '../rpc-errors';
 
