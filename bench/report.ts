@@ -39,7 +39,7 @@ export function renderReport(r: RunReport): string {
   for (const o of r.ours) {
     const b = r.baseline?.find((x) => x.phase === o.phase);
     const ratio = b ? `**${(o.load.rate / b.load.rate).toFixed(2)}×**` : 'n/a';
-    const lat = (p?: { p50: number; p99: number }) => (p ? `${p.p50} / ${p.p99}` : '');
+    const lat = (p?: { p50: number; p99: number; count?: number }) => (!p ? '' : p.count === 0 ? 'not called' : `${p.p50} / ${p.p99}`);
     out.push(
       `| ${o.phase} | ${n(o.load.rate)} | ${b ? n(b.load.rate) : 'n/a'} | ${ratio} | ${o.load.lost + (o.probe?.lost ?? 0)} | ${o.probe ? `${n(o.probe.rate)}/s` : ''} | ${lat(o.probe)} | ${lat(o.probe?.api)} | ${lat(b?.probe)} |`,
     );
