@@ -21,12 +21,6 @@ const STORE_SQL = `
                                      $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::bigint[], $12::bigint[],
                                      $13::int[], $14::text[])`;
 
-const REPLACE_OLDER_SQL = `
-  UPDATE sessions s SET stopped_at = now(), terminate_cause = 'Session-Replaced'
-    FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[]) AS n(account_id, mac, keep, started_at)
-   WHERE s.account_id = n.account_id AND s.stopped_at IS NULL AND s.calling_station_id = n.mac
-     AND s.id <> n.keep AND s.started_at <= n.started_at`;
-
 /** At most this many packets per transaction, and this many transactions at once. */
 const MAX_BATCH = 256;
 const MAX_CONCURRENT = 1;
@@ -140,16 +134,12 @@ export class AccountingService implements OnApplicationShutdown {
     const { rows } = await pgPool(this.db).query<BatchRow>(STORE_SQL, columns(batch));
     // The triggers' notifications tell every instance; this one must not wait for its own.
     this.accounts.forget(changedAccounts(batch, rows));
-    await this.afterStarts(batch, rows);
+    this.tellAnswerCache(batch, rows);
     return limitsOf(batch, rows);
   }
 
-  /**
-   * A session start ends the same device's older open sessions, as an authorize does:
-   * a login answered from FreeRADIUS's answer cache never reached this API to do it.
-   * Runs after the COMMIT, so a failure here loses nothing that was acknowledged.
-   */
-  private async afterStarts(batch: Pending[], rows: BatchRow[]): Promise<void> {
+  /** Another device's session start may use up max_sessions for answers FreeRADIUS has cached. */
+  private tellAnswerCache(batch: Pending[], rows: BatchRow[]): void {
     const starts = rows.filter((r) => r.account_id && !r.stopped_at && batch[Number(r.ord) - 1].p.status === 'Start');
     if (!starts.length) return;
     this.answerCache.sessionsStarted(
@@ -158,18 +148,6 @@ export class AccountingService implements OnApplicationShutdown {
         return { username: p.username, callingStationId: p.rawCallingStationId };
       }),
     );
-    const sameDevice = starts.filter((r) => batch[Number(r.ord) - 1].p.callingStationId);
-    if (!sameDevice.length) return;
-    try {
-      await pgPool(this.db).query(REPLACE_OLDER_SQL, [
-        sameDevice.map((r) => r.account_id),
-        sameDevice.map((r) => batch[Number(r.ord) - 1].p.callingStationId),
-        sameDevice.map((r) => r.id),
-        sameDevice.map((r) => r.started_at),
-      ]);
-    } catch (err) {
-      this.log.warn(`older sessions of restarted devices not closed: ${(err as Error).message}`);
-    }
   }
 
   /** Accounting-On/Off: the NAS rebooted or stopped, so none of its sessions survive. */

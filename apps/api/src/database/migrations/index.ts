@@ -3,7 +3,7 @@ import { HotAccountingUpdates1763900000000 } from './1763900000000-hot-accountin
 import { AccountingBatchFunction1763900000001 } from './1763900000001-accounting-batch-function';
 import { AccountChangeNotify1764000000000 } from './1764000000000-account-change-notify';
 import { AccountingBatchLinear1764000000001 } from './1764000000001-accounting-batch-linear';
-import { AnswerCacheNotify1764100000000 } from './1764100000000-answer-cache-notify';
+import { AnswerCacheSupport1764100000000 } from './1764100000000-answer-cache-support';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = [
@@ -12,5 +12,5 @@ export const MIGRATIONS = [
   AccountingBatchFunction1763900000001,
   AccountChangeNotify1764000000000,
   AccountingBatchLinear1764000000001,
-  AnswerCacheNotify1764100000000,
+  AnswerCacheSupport1764100000000,
 ];
