@@ -71,7 +71,14 @@ export class AuthorizeService {
       this.events.record({ ...base, result: restricted ? 'restricted' : 'accept', reason });
       body['control:Aaa-Event-Logged'] = 1;
     }
-    const ttl = this.answerCache.ttl({ decision, account, username: req.username, callingStationId: req.callingStationId, passwordOk, now });
+    const ttl = this.answerCache.ttl({
+      decision,
+      account,
+      username: req.username,
+      callingStationId: req.callingStationId,
+      passwordOk,
+      now,
+    });
     if (ttl > 0) body['control:Aaa-Cache-TTL'] = ttl;
     return { status: 200, body };
   }
