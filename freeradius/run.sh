@@ -51,9 +51,10 @@ fi
 export RADIUS_API_TOKEN
 API_URL="${API_URL%/}"
 [[ "$API_URL" =~ ^https?://[^[:space:]%\"\\]+$ ]] || die "API_URL must be http(s)://host[:port][/path] (got '$API_URL')"
-for v in RADIUS_AUTH_PORT RADIUS_ACCT_PORT RADIUS_CONTROL_PORT RADIUS_ANSWER_CACHE_SIZE; do
+for v in RADIUS_AUTH_PORT RADIUS_ACCT_PORT RADIUS_CONTROL_PORT; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a port number"
 done
+[[ "$RADIUS_ANSWER_CACHE_SIZE" =~ ^[1-9][0-9]*$ ]] || die "RADIUS_ANSWER_CACHE_SIZE must be a positive number (RADIUS_ANSWER_CACHE=0 turns the cache off)"
 [[ "$RADIUS_REST_TIMEOUT" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "RADIUS_REST_TIMEOUT must be seconds, e.g. 2 or 1.5"
 [[ "$RADIUS_ANSWER_CACHE" =~ ^[01]$ ]] || die "RADIUS_ANSWER_CACHE must be 0 or 1"
 [[ "$RADIUS_CONTROL_BIND" =~ ^[0-9A-Fa-f.:]+$ ]] || die "RADIUS_CONTROL_BIND must be an IP address"

@@ -14,6 +14,8 @@ import { RADIUS_TOKEN, startTestApp, TestApp } from './support/test-app';
 describe('FreeRADIUS answer cache, evicted by the API', () => {
   let t: TestApp;
   let fr: FreeRadius;
+  /** A second FreeRADIUS with room for a single cache entry. */
+  let tiny: FreeRadius;
   let secret: string;
   let customerId: string;
   let profileId: string;
@@ -22,9 +24,16 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
   const MAC_B = '02-00-00-00-00-0b';
 
   beforeAll(async () => {
-    const controlPort = reservePort();
-    t = await startTestApp({ RADIUS_ANSWER_CACHE_CONTROL: `127.0.0.1:${controlPort}`, RADIUS_ANSWER_CACHE_REPEAT_MS: '500' });
+    const [controlPort, tinyControlPort] = [reservePort(), reservePort()];
+    t = await startTestApp({
+      RADIUS_ANSWER_CACHE_CONTROL: `127.0.0.1:${controlPort},127.0.0.1:${tinyControlPort}`,
+      RADIUS_ANSWER_CACHE_REPEAT_MS: '500',
+    });
     fr = await startFreeRadius(t.radiusUrl, RADIUS_TOKEN, { RADIUS_CONTROL_PORT: String(controlPort) });
+    tiny = await startFreeRadius(t.radiusUrl, RADIUS_TOKEN, {
+      RADIUS_CONTROL_PORT: String(tinyControlPort),
+      RADIUS_ANSWER_CACHE_SIZE: '1',
+    });
     secret = (
       await t.admin().post('/api/routers').send({ name: 'mt', vendor: 'mikrotik', nasIdentifier: 'mt-1', nasIp: '127.0.0.1' }).expect(201)
     ).body.radiusSecret;
@@ -40,11 +49,16 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
       ['c.one', { maxSessions: 1 }],
       ['c.sql', {}],
       ['c.quota', { quotaBytes: 10_000_000 }],
+      ['c.amp', { password: '&User-Name' }],
+      ['c.interim', { maxSessions: 1 }],
+      ['c.full1', {}],
+      ['c.full2', {}],
+      ['c.full3', {}],
     ] as const) {
       const res = await t
         .admin()
         .post(`/api/customers/${customerId}/accounts`)
-        .send({ username, password: 'first-pw', kind: 'vpn', speedProfileId: profileId, ...extra })
+        .send({ username, password: 'first-pw', kind: 'vpn', speedProfileId: profileId, ...(extra as object) })
         .expect(201);
       ids[username] = res.body.id;
     }
@@ -56,12 +70,13 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
 
   afterAll(async () => {
     await fr?.stop();
+    await tiny?.stop();
     await t?.close();
   });
 
-  async function login(user: string, password: string, mac = MAC_A): Promise<RadReply | undefined> {
+  async function login(user: string, password: string, mac = MAC_A, server = fr): Promise<RadReply | undefined> {
     const lines = attrLines({ 'User-Name': user, 'User-Password': password, 'Calling-Station-Id': mac, 'NAS-Identifier': 'mt-1' });
-    return (await radclient(fr.authPort, 'auth', secret, [lines]))[0];
+    return (await radclient(server.authPort, 'auth', secret, [lines]))[0];
   }
   const acct = (attrs: Record<string, string>) =>
     radclient(fr.acctPort, 'acct', secret, [attrLines({ 'NAS-Identifier': 'mt-1', ...attrs })]);
@@ -168,6 +183,27 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
     ]);
   });
 
+  it('keeps a hash of the password itself, not of whatever it names', async () => {
+    // FreeRADIUS would read "&User-Name" as an attribute reference if it were expanded as text.
+    expect(await cachedAfterWarmup('c.amp', '&User-Name')).toBe(true);
+    expect((await login('c.amp', 'c.amp'))?.code).toBe('Access-Reject');
+  });
+
+  it('treats a session first seen on an Interim-Update (its Start was lost) as a start', async () => {
+    expect(await cachedAfterWarmup('c.interim', 'first-pw', MAC_A)).toBe(true);
+    await acct({ 'User-Name': 'c.interim', 'Acct-Session-Id': 'int-b', 'Acct-Status-Type': 'Interim-Update', 'Calling-Station-Id': MAC_B });
+    await settle();
+    const res = await login('c.interim', 'first-pw', MAC_A);
+    expect(res?.attrs['Reply-Message']).toBe('Too many simultaneous sessions');
+  });
+
+  it('goes on answering through the API when the cache is full', async () => {
+    for (const user of ['c.full1', 'c.full2', 'c.full3']) {
+      expect((await login(user, 'first-pw', MAC_A, tiny))?.code).toBe('Access-Accept');
+      expect((await login(user, 'first-pw', MAC_A, tiny))?.code).toBe('Access-Accept');
+    }
+  });
+
   it('never caches an answer that moves with usage (quota)', async () => {
     expect(await cachedAfterWarmup('c.quota', 'first-pw')).toBe(false);
   });
@@ -188,6 +224,16 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
     await settle();
     const res = await login('c.rate', 'first-pw');
     expect(res?.attrs['Mikrotik-Rate-Limit']).toBe('2000k/20000k');
+  });
+
+  it('drops every answer when a router changes (its vendor decides the reply attributes)', async () => {
+    await new Promise((r) => setTimeout(r, 700));
+    expect(await cachedAfterWarmup('c.pap', 'first-pw')).toBe(true);
+    const routers = (await t.admin().get('/api/routers').expect(200)).body.items;
+    await t.admin().patch(`/api/routers/${routers[0].id}`).send({ vendor: 'uspot' }).expect(200);
+    await settle();
+    const res = await login('c.pap', 'first-pw');
+    expect(res?.attrs['WISPr-Bandwidth-Max-Down']).toBeDefined();
   });
 
   function controlPacket(key: string, commands: string[]): Promise<boolean> {

@@ -20,6 +20,7 @@ describe('AccountCache', () => {
   it.each([
     ['the same account', 'a:1', false],
     ['the same account, named', 'a:1:alice', false],
+    ['a session of the same account', 's:1\tAA:BB\talice', false],
     ['another account', 'a:2', true],
     ['all accounts', '*', false],
   ])('a notification about %s during the lookup decides whether it is stored', (_, payload, stored) => {

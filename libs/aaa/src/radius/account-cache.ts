@@ -57,9 +57,9 @@ export class AccountCache {
   /** A notification payload: `a:<account id>` or `*`. */
   invalidate(payload: string): void {
     this.seq++;
-    if (payload.startsWith('a:')) {
-      // `a:<id>` or `a:<id>:<username>` (the name is for the FreeRADIUS answer cache).
-      const id = payload.slice(2).split(':', 1)[0];
+    if (payload.startsWith('a:') || payload.startsWith('s:')) {
+      // `a:<id>`, `a:<id>:<user>`, `s:<id>\t<device>\t<user>` (the rest is for FreeRADIUS's answer cache).
+      const id = payload.slice(2).split(/[:\t]/, 1)[0];
       if (this.inFlight > 0) this.changedAt.set(id, this.seq);
       this.evict(id);
     } else {

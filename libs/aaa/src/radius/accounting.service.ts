@@ -6,7 +6,6 @@ import { AAA_EVENTS, SessionLimitReachedEvent } from '../events';
 import { Router } from '../routers/router.entity';
 import { pgPool } from '../common/pg-fast';
 import { AccountLookup } from './account-lookup';
-import { AnswerCacheControl } from './answer-cache/answer-cache-control.service';
 import { AccountingPacket } from './radius-request';
 
 /**
@@ -63,7 +62,6 @@ export class AccountingService implements OnApplicationShutdown {
     @InjectDataSource() private readonly db: DataSource,
     private readonly events: EventEmitter2,
     private readonly accounts: AccountLookup,
-    private readonly answerCache: AnswerCacheControl,
   ) {}
 
   /** Durable before it returns: FreeRADIUS acknowledges the NAS only after this commits. */
@@ -134,20 +132,7 @@ export class AccountingService implements OnApplicationShutdown {
     const { rows } = await pgPool(this.db).query<BatchRow>(STORE_SQL, columns(batch));
     // The triggers' notifications tell every instance; this one must not wait for its own.
     this.accounts.forget(changedAccounts(batch, rows));
-    this.tellAnswerCache(batch, rows);
     return limitsOf(batch, rows);
-  }
-
-  /** Another device's session start may use up max_sessions for answers FreeRADIUS has cached. */
-  private tellAnswerCache(batch: Pending[], rows: BatchRow[]): void {
-    const starts = rows.filter((r) => r.account_id && !r.stopped_at && batch[Number(r.ord) - 1].p.status === 'Start');
-    if (!starts.length) return;
-    this.answerCache.sessionsStarted(
-      starts.map((r) => {
-        const p = batch[Number(r.ord) - 1].p;
-        return { username: p.username, callingStationId: p.rawCallingStationId };
-      }),
-    );
   }
 
   /** Accounting-On/Off: the NAS rebooted or stopped, so none of its sessions survive. */

@@ -79,7 +79,11 @@ export class AuthorizeService {
       passwordOk,
       now,
     });
-    if (ttl > 0) body['control:Aaa-Cache-TTL'] = ttl;
+    if (ttl > 0) {
+      body['control:Aaa-Cache-TTL'] = ttl;
+      // In the spelling sessions store, which the API's evictions name devices by.
+      body['control:Aaa-Cache-Device'] = req.callingStationId;
+    }
     return { status: 200, body };
   }
 

@@ -49,8 +49,6 @@ export interface AccountingPacket {
   acctUniqueId: string | null;
   framedIp: string | null;
   callingStationId: string | null;
-  /** Calling-Station-Id exactly as the NAS sent it (the FreeRADIUS answer cache keys by it). */
-  rawCallingStationId: string | null;
   calledStationId: string | null;
   nasIdentifier: string | null;
   inputOctets: number;
@@ -92,7 +90,6 @@ export function toAccountingPacket(attrs: AttrMap, now: Date): AccountingPacket 
     acctUniqueId: first(attrs, 'Acct-Unique-Session-Id') ?? null,
     framedIp: first(attrs, 'Framed-IP-Address') ?? null,
     callingStationId: normalizeMac(first(attrs, 'Calling-Station-Id')),
-    rawCallingStationId: first(attrs, 'Calling-Station-Id') ?? null,
     calledStationId: first(attrs, 'Called-Station-Id')?.slice(0, 253) ?? null,
     nasIdentifier: first(attrs, 'NAS-Identifier') ?? null,
     inputOctets: octets(attrs, 'Input'),

@@ -8,7 +8,9 @@ import { AAA_EVENTS } from '../events';
 import { Router } from './router.entity';
 
 const TTL_MS = 30_000;
-const CHANNEL = 'aaa_router_changed';
+/** Any instance changed a router (payload empty). */
+export const ROUTER_CHANGED_CHANNEL = 'aaa_router_changed';
+const CHANNEL = ROUTER_CHANGED_CHANNEL;
 
 /**
  * Routers by NAS source IP, read on every RADIUS request, so cached. A change on

@@ -1,18 +1,20 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * 1. Account-row notifications also name the account: `a:<id>:<lower(username)>`.
- * FreeRADIUS caches authorize answers per User-Name (radius/answer-cache), so the
- * instance that evicts them needs the name, and the row may already be gone.
- * Only when a column other than the usage counter changed: quota accounts, whose
- * usage moves on every Interim-Update, are never cached there. Session changes
- * keep sending `a:<id>`.
+ * For FreeRADIUS's answer cache (radius/answer-cache), whose evictions name users
+ * and devices, not ids:
  *
- * 2. A newly opened session closes the same device's older open sessions of the
- * account, inside the transaction that stores it. Authorize does the same, but a
- * login answered from FreeRADIUS's answer cache never reaches the API.
+ * 1. Account-row notifications also carry the username, `a:<id>:<user>`, lowercased
+ *    the way FreeRADIUS does (ASCII only). Only when a column other than the usage
+ *    counter changed: quota accounts, whose usage moves on every Interim-Update, are
+ *    never cached there.
+ * 2. A newly opened session notifies `s:<account id>\t<device>\t<user>` instead of
+ *    `a:<account id>`; closing and other session changes keep `a:<account id>`.
+ * 3. A newly opened session closes the same device's older open sessions of the
+ *    account, inside the transaction that stores it. Authorize does the same, but a
+ *    login answered from FreeRADIUS's answer cache never reaches the API.
  */
-const NOTIFY_WITH_NAME = `
+const UP = `
   CREATE OR REPLACE FUNCTION aaa_notify_account_row() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     IF TG_OP = 'DELETE'
@@ -21,20 +23,33 @@ const NOTIFY_WITH_NAME = `
           IS DISTINCT FROM
           (NEW.username, NEW.password_enc, NEW.nt_hash, NEW.kind, NEW.account_group, NEW.status,
            NEW.speed_profile_id, NEW.static_ip, NEW.expires_at, NEW.max_sessions, NEW.restrictions, NEW.quota_bytes) THEN
-      PERFORM pg_notify('aaa_account_changed', 'a:' || OLD.id::text || ':' || lower(OLD.username));
+      PERFORM pg_notify('aaa_account_changed', 'a:' || OLD.id::text || ':' || lower(OLD.username COLLATE "C"));
     ELSE
       PERFORM pg_notify('aaa_account_changed', 'a:' || OLD.id::text);
     END IF;
     RETURN NULL;
   END $$;
-`;
 
-const REPLACE_SAME_DEVICE = `
+  CREATE OR REPLACE FUNCTION aaa_notify_session_owner() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.account_id IS NOT NULL THEN
+      PERFORM pg_notify('aaa_account_changed', 'a:' || OLD.account_id::text);
+    END IF;
+    IF TG_OP = 'INSERT' AND NEW.account_id IS NOT NULL THEN
+      PERFORM pg_notify('aaa_account_changed',
+        's:' || NEW.account_id::text || E'\\t' || coalesce(NEW.calling_station_id, '') || E'\\t' ||
+        coalesce((SELECT lower(username COLLATE "C") FROM accounts WHERE id = NEW.account_id), ''));
+    ELSIF TG_OP = 'UPDATE' AND NEW.account_id IS NOT NULL AND NEW.account_id IS DISTINCT FROM OLD.account_id THEN
+      PERFORM pg_notify('aaa_account_changed', 'a:' || NEW.account_id::text);
+    END IF;
+    RETURN NULL;
+  END $$;
+
   CREATE FUNCTION aaa_replace_same_device() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     UPDATE sessions SET stopped_at = now(), terminate_cause = 'Session-Replaced'
      WHERE account_id = NEW.account_id AND stopped_at IS NULL AND calling_station_id = NEW.calling_station_id
-       AND id <> NEW.id AND started_at <= NEW.started_at;
+       AND (started_at, id) < (NEW.started_at, NEW.id);
     RETURN NULL;
   END $$;
 
@@ -43,10 +58,26 @@ const REPLACE_SAME_DEVICE = `
     EXECUTE FUNCTION aaa_replace_same_device();
 `;
 
-const NOTIFY_ID_ONLY = `
+/** The functions as migration 1764000000000 created them. */
+const DOWN = `
+  DROP TRIGGER trg_sessions_replace_same_device ON sessions;
+  DROP FUNCTION aaa_replace_same_device();
+
   CREATE OR REPLACE FUNCTION aaa_notify_account_row() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     PERFORM pg_notify('aaa_account_changed', 'a:' || OLD.id::text);
+    RETURN NULL;
+  END $$;
+
+  CREATE OR REPLACE FUNCTION aaa_notify_session_owner() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.account_id IS NOT NULL THEN
+      PERFORM pg_notify('aaa_account_changed', 'a:' || OLD.account_id::text);
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.account_id IS NOT NULL
+       AND (TG_OP = 'INSERT' OR NEW.account_id IS DISTINCT FROM OLD.account_id) THEN
+      PERFORM pg_notify('aaa_account_changed', 'a:' || NEW.account_id::text);
+    END IF;
     RETURN NULL;
   END $$;
 `;
@@ -55,12 +86,10 @@ export class AnswerCacheSupport1764100000000 implements MigrationInterface {
   name = 'AnswerCacheSupport1764100000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(NOTIFY_WITH_NAME);
-    await q.query(REPLACE_SAME_DEVICE);
+    await q.query(UP);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TRIGGER trg_sessions_replace_same_device ON sessions; DROP FUNCTION aaa_replace_same_device();');
-    await q.query(NOTIFY_ID_ONLY);
+    await q.query(DOWN);
   }
 }

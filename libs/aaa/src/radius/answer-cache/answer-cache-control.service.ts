@@ -1,44 +1,51 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../common/app-config';
+import { Clock } from '../../common/clock';
 import { PgNotifier } from '../../common/pg-notifier';
+import { ROUTER_CHANGED_CHANNEL } from '../../routers/router-directory.service';
 import { answerTtl, AnswerTtlInput } from './answer-ttl';
 import { ControlChannel } from './control-channel';
 
-const CHANNEL = 'aaa_account_changed';
-/** A restarted FreeRADIUS has no epoch, so it caches nothing until it hears one. */
+const ACCOUNTS_CHANNEL = 'aaa_account_changed';
+/** FreeRADIUS keeps an epoch 30 s: without this heartbeat it stops answering from memory. */
 const HEARTBEAT_MS = 10_000;
 /** While a control port does not answer (FreeRADIUS not started yet, or restarting). */
 const RETRY_MS = 1_000;
 /** FreeRADIUS matches usernames with `[^ ]+` and lowercases ASCII only. */
 const CACHEABLE_NAME = /^[\x21-\x7e]{1,64}$/;
+const PRINTABLE = /^[\x20-\x7e]{1,64}$/;
 
-const newEpoch = () => randomBytes(8).toString('hex');
+interface Command {
+  text: string;
+  /** Sent once more after `answerCacheRepeatMs`. */
+  repeat: boolean;
+}
 
 /**
  * Keeps the FreeRADIUS answer caches (mods-available/aaa_answer_cache) exact. Every
- * instance hears every account change through the same notifications as its own
- * account cache and tells every FreeRADIUS to drop that user's answers; a change to
- * shared data (speed profiles) or a gap in the notifications drops everything.
- * Each eviction is sent again after `answerCacheRepeatMs`, which outlasts a REST call
- * that was already in flight with an older answer. Answers are marked cacheable only
- * while every control port acknowledges.
+ * instance hears every change through the same notifications as its own account
+ * cache and tells every FreeRADIUS in `answerCacheControl`: an account row changed
+ * (`a:<id>:<user>`) drops that user's answers, a session opened (`s:<id>\t<device>\t<user>`)
+ * drops them unless they are for that device, and shared data (speed profiles,
+ * routers) or a gap in the notifications drops everything. Each eviction is sent again
+ * after `answerCacheRepeatMs`, which outlasts a REST call already in flight with an
+ * older answer. Answers are marked cacheable only while every control port acknowledges.
  */
 @Injectable()
 export class AnswerCacheControl implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(AnswerCacheControl.name);
   private readonly channels: ControlChannel[];
-  private epoch = newEpoch();
   private listening = false;
   private readonly unreachable = new Set<ControlChannel>();
-  private pending: string[] = [];
-  private repeats: string[] = [];
+  private pending: Command[] = [];
   private flushScheduled = false;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly config: AppConfig,
     private readonly bus: PgNotifier,
+    private readonly clock: Clock,
   ) {
     const on = config.answerCacheTtl > 0;
     this.channels = on ? config.answerCacheControl.map((t) => new ControlChannel(t, config.radiusApiToken)) : [];
@@ -60,7 +67,9 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
       this.listening = listening;
       this.bump();
     });
-    await this.bus.listen(CHANNEL, (payload) => this.onChange(payload));
+    await this.bus.listen(ACCOUNTS_CHANNEL, (payload) => this.onAccountChange(payload));
+    // The vendor decides which reply attributes an answer carries.
+    await this.bus.listen(ROUTER_CHANGED_CHANNEL, () => this.bump());
     this.listening = true;
     // Changes made while this instance was not listening were evicted by nobody.
     this.bump();
@@ -72,50 +81,45 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
     for (const c of this.channels) c.close();
   }
 
-  /**
-   * Sessions just stored. Answers cached for the device that started stay valid (its
-   * own session never counts against it); any other device's start may have used the
-   * last of max_sessions, so that user's answers go.
-   */
-  sessionsStarted(starts: { username: string; callingStationId: string | null }[]): void {
-    if (!this.enabled) return;
-    for (const s of starts) {
-      const user = s.username.toLowerCase();
-      if (!CACHEABLE_NAME.test(user)) continue;
-      const start = `start ${user} ${s.callingStationId ?? ''}`;
-      this.command(s.callingStationId && Buffer.byteLength(start) <= 253 ? start : `evict ${user}`);
-    }
+  private onAccountChange(payload: string): void {
+    if (payload === '*') return this.bump();
+    const named = /^a:[^:]+:(.+)$/.exec(payload);
+    if (named) return this.evict(named[1]);
+    // A session opened: another device may have used the last of max_sessions; the
+    // device's own session never counts against it.
+    const opened = /^s:[^\t]+\t([^\t]*)\t(.+)$/.exec(payload);
+    if (!opened) return;
+    const [, device, user] = opened;
+    if (!CACHEABLE_NAME.test(user)) return;
+    const start = `start ${user} ${device}`;
+    if (PRINTABLE.test(device) && device.trim() === device && Buffer.byteLength(start) <= 253) this.command(start);
+    else this.evict(user);
   }
 
-  private onChange(payload: string): void {
-    if (payload === '*') return this.bump();
-    // `a:<id>:<username>`: the account row changed. Session changes carry no name.
-    const name = /^a:[^:]+:(.+)$/.exec(payload)?.[1];
-    if (name && CACHEABLE_NAME.test(name)) this.command(`evict ${name}`);
+  private evict(user: string): void {
+    if (CACHEABLE_NAME.test(user)) this.command(`evict ${user}`);
   }
 
   /** A new epoch makes every cached answer unreachable; the repeat is a fresh bump too. */
   private bump(): void {
-    this.epoch = newEpoch();
-    this.command(`epoch bump ${this.epoch}`, false);
-    this.after(this.config.answerCacheRepeatMs, () => {
-      this.epoch = newEpoch();
-      this.command(`epoch bump ${this.epoch}`, false);
+    this.command(`epoch bump ${this.newEpoch()}`, false);
+    this.after(this.config.answerCacheRepeatMs, () => this.command(`epoch bump ${this.newEpoch()}`, false));
+  }
+
+  /** `<unix seconds>-<random>`: FreeRADIUS takes only values made within a minute of its clock. */
+  private newEpoch(): string {
+    return `${Math.floor(this.clock.now().getTime() / 1000)}-${randomBytes(8).toString('hex')}`;
+  }
+
+  private heartbeat(): void {
+    this.after(this.unreachable.size ? RETRY_MS : HEARTBEAT_MS, () => {
+      this.command(`epoch set ${this.newEpoch()}`, false);
+      this.heartbeat();
     });
   }
 
-  private command(cmd: string, repeat = true): void {
-    this.pending.push(cmd);
-    if (repeat) {
-      if (!this.repeats.length) {
-        this.after(this.config.answerCacheRepeatMs, () => {
-          const again = this.repeats;
-          this.repeats = [];
-          for (const c of again) this.command(c, false);
-        });
-      }
-      this.repeats.push(cmd);
-    }
+  private command(text: string, repeat = true): void {
+    this.pending.push({ text, repeat });
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => void this.flush());
@@ -125,14 +129,18 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
     this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
-    await Promise.all(this.channels.map((c) => this.deliver(c, batch)));
+    const again = batch.filter((c) => c.repeat).map((c) => c.text);
+    // Counted from this send, for every command in it.
+    if (again.length) this.after(this.config.answerCacheRepeatMs, () => again.forEach((c) => this.command(c, false)));
+    const texts = batch.map((c) => c.text);
+    await Promise.all(this.channels.map((c) => this.deliver(c, texts)));
   }
 
   private async deliver(channel: ControlChannel, commands: string[]): Promise<void> {
     const where = `${channel.target.host}:${channel.target.port}`;
     if (await channel.send(commands)) {
       if (this.unreachable.delete(channel)) {
-        this.log.log(`FreeRADIUS answer-cache control at ${where} answers again; dropping its cached answers`);
+        this.log.log(`FreeRADIUS answer-cache control at ${where} answers; dropping whatever it cached before`);
         this.bump();
       }
       return;
@@ -150,12 +158,5 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
     }, ms);
     t.unref();
     this.timers.add(t);
-  }
-
-  private heartbeat(): void {
-    this.after(this.unreachable.size ? RETRY_MS : HEARTBEAT_MS, () => {
-      this.command(`epoch set ${this.epoch}`, false);
-      this.heartbeat();
-    });
   }
 }

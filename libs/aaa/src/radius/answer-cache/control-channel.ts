@@ -53,9 +53,8 @@ export class ControlChannel {
 
   close(): void {
     this.closed = true;
-    for (const f of this.inFlight.values()) clearTimeout(f.timer);
-    for (const [, f] of this.inFlight) f.done(false);
-    this.inFlight.clear();
+    for (const f of [...this.inFlight.values()]) f.done(false);
+    for (const wake of this.waiting.splice(0)) wake();
     this.socket.close();
   }
 
