@@ -236,6 +236,22 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
     expect(res?.attrs['WISPr-Bandwidth-Max-Down']).toBeDefined();
   });
 
+  it('stops answering from memory when the database goes away (users fail closed)', async () => {
+    await new Promise((r) => setTimeout(r, 700));
+    expect(await cachedAfterWarmup('c.pap', 'first-pw')).toBe(true);
+    const dbName = new URL(t.databaseUrl).pathname.slice(1);
+    const server = new URL(t.databaseUrl);
+    server.pathname = '/postgres';
+    await sql(server.toString(), `ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS false`);
+    try {
+      await sql(server.toString(), 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [dbName]);
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await login('c.pap', 'first-pw'))?.code).toBe('Access-Reject');
+    } finally {
+      await sql(server.toString(), `ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS true`);
+    }
+  });
+
   function controlPacket(key: string, commands: string[]): Promise<boolean> {
     const packet = radius.encode({
       code: 'Access-Request',

@@ -49,7 +49,11 @@ const UP = `
   BEGIN
     UPDATE sessions SET stopped_at = now(), terminate_cause = 'Session-Replaced'
      WHERE account_id = NEW.account_id AND stopped_at IS NULL AND calling_station_id = NEW.calling_station_id
-       AND (started_at, id) < (NEW.started_at, NEW.id);
+       AND id <> NEW.id
+       -- A tie (Event-Timestamp has whole seconds) is older unless it was written by this
+       -- very transaction: two starts of one device in one batch must not close each other.
+       AND (started_at < NEW.started_at
+            OR (started_at = NEW.started_at AND xmin <> pg_current_xact_id()::text::xid));
     RETURN NULL;
   END $$;
 
