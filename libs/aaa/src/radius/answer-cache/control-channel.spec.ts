@@ -2,7 +2,7 @@ import { packCommands } from './control-channel';
 
 describe('packCommands', () => {
   it('keeps commands in order and packets under the RADIUS size limit', () => {
-    const commands = Array.from({ length: 100 }, (_, i) => `start user${i} 02:00:00:00:00:${String(i).padStart(2, '0')}`);
+    const commands = Array.from({ length: 300 }, (_, i) => `start user${i} 02:00:00:00:00:${String(i).padStart(3, '0').slice(-2)}`);
     const packets = packCommands(commands);
     expect(packets.length).toBeGreaterThan(1);
     expect(packets.flat()).toEqual(commands);
