@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { radius } from '../libs/aaa/src/common/radius-lib';
 import { attrLines, FreeRadius, radclient, RadReply, reservePort, startFreeRadius } from './support/freeradius';
-import { sql } from './support/test-db';
+import { sql, withDatabaseDown } from './support/test-db';
 import { RADIUS_TOKEN, startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -239,17 +239,10 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
   it('stops answering from memory when the database goes away (users fail closed)', async () => {
     await new Promise((r) => setTimeout(r, 700));
     expect(await cachedAfterWarmup('c.pap', 'first-pw')).toBe(true);
-    const dbName = new URL(t.databaseUrl).pathname.slice(1);
-    const server = new URL(t.databaseUrl);
-    server.pathname = '/postgres';
-    await sql(server.toString(), `ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS false`);
-    try {
-      await sql(server.toString(), 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [dbName]);
+    await withDatabaseDown(t.databaseUrl, async () => {
       await new Promise((r) => setTimeout(r, 500));
       expect((await login('c.pap', 'first-pw'))?.code).toBe('Access-Reject');
-    } finally {
-      await sql(server.toString(), `ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS true`);
-    }
+    });
   });
 
   function controlPacket(key: string, commands: string[]): Promise<boolean> {

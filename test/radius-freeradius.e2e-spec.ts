@@ -1,5 +1,5 @@
 import { attrLines, FreeRadius, msChapV2Attributes, radclient, RadReply, startFreeRadius } from './support/freeradius';
-import { sql } from './support/test-db';
+import { sql, withDatabaseDown } from './support/test-db';
 import { RADIUS_TOKEN, startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -253,18 +253,11 @@ describe('FreeRADIUS → rlm_rest → API → PostgreSQL', () => {
     it('with the database down, rejects a user and still accepts an admin', async () => {
       // The router has been talking: FreeRADIUS and the API both know it.
       expect((await auth({ 'User-Name': 'boss', 'User-Password': 'wrong' }))?.code).toBe('Access-Reject');
-      const dbName = new URL(t.databaseUrl).pathname.slice(1);
-      const server = new URL(t.databaseUrl);
-      server.pathname = '/postgres';
-      await sql(server.toString(), `ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS false`);
-      await sql(server.toString(), 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [dbName]);
-      try {
+      await withDatabaseDown(t.databaseUrl, async () => {
         expect((await auth({ 'User-Name': 'erika.phone', 'User-Password': 'p%ss"w/rd%{User-Name}' }))?.code).toBe('Access-Reject');
         expect((await auth({ 'User-Name': 'boss', 'User-Password': 'boss-pw' }))?.code).toBe('Access-Accept');
         expect((await auth({ 'User-Name': 'boss', 'User-Password': 'wrong' }))?.code).toBe('Access-Reject');
-      } finally {
-        await sql(server.toString(), `ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS true`);
-      }
+      });
     });
   });
 });

@@ -31,3 +31,17 @@ export async function sql<T = Record<string, unknown>>(url: string, text: string
     await c.end();
   }
 }
+
+/** Runs `fn` while the test database refuses connections and its sessions are cut. */
+export async function withDatabaseDown(url: string, fn: () => Promise<void>): Promise<void> {
+  const dbName = new URL(url).pathname.slice(1);
+  const server = new URL(url);
+  server.pathname = '/postgres';
+  await sql(server.toString(), `ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS false`);
+  try {
+    await sql(server.toString(), 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [dbName]);
+    await fn();
+  } finally {
+    await sql(server.toString(), `ALTER DATABASE "${dbName}" ALLOW_CONNECTIONS true`);
+  }
+}

@@ -15,7 +15,8 @@ const REFRESH_MS = 60_000;
 const MAX_BATCH = 256;
 const MAX_CONCURRENT = 1;
 const PRELOAD_PAGE = 5_000;
-const CHANNEL = 'aaa_account_changed';
+/** Triggers of migrations 1764000000000 and 1764100000000 notify here. */
+export const ACCOUNT_CHANGED_CHANNEL = 'aaa_account_changed';
 
 /**
  * Account reads for authorize: from memory when cached (account-cache.ts keeps it
@@ -42,7 +43,7 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.accountCacheSize > 0) {
       this.bus.onGap((listening) => (listening ? this.cache.resume() : this.cache.suspend()));
-      await this.bus.listen(CHANNEL, (payload) => this.cache.invalidate(payload));
+      await this.bus.listen(ACCOUNT_CHANGED_CHANNEL, (payload) => this.cache.invalidate(payload));
       this.cache.resume();
       void this.preload();
     }

@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../common/app-config';
 import { Clock } from '../../common/clock';
 import { PgNotifier } from '../../common/pg-notifier';
+import { ACCOUNT_CHANGED_CHANNEL } from '../account-lookup';
 import { ROUTER_CHANGED_CHANNEL } from '../../routers/router-directory.service';
 import { answerTtl, AnswerTtlInput } from './answer-ttl';
 import { ControlChannel } from './control-channel';
 
-const ACCOUNTS_CHANNEL = 'aaa_account_changed';
 /** FreeRADIUS keeps an epoch 30 s: without this heartbeat it stops answering from memory. */
 const HEARTBEAT_MS = 10_000;
 /** While a control port does not answer (FreeRADIUS not started yet, or restarting). */
@@ -67,7 +67,7 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
       this.listening = listening;
       this.bump();
     });
-    await this.bus.listen(ACCOUNTS_CHANNEL, (payload) => this.onAccountChange(payload));
+    await this.bus.listen(ACCOUNT_CHANGED_CHANNEL, (payload) => this.onAccountChange(payload));
     // The vendor decides which reply attributes an answer carries.
     await this.bus.listen(ROUTER_CHANGED_CHANNEL, () => this.bump());
     this.listening = true;
