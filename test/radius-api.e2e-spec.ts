@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { StaleSessionReaper } from '@app/aaa';
+import { AuthEventQuery, AuthEventsService, StaleSessionReaper } from '@app/aaa';
 import { radiusCall } from './support/rlm-rest';
 import { sql } from './support/test-db';
 import { RADIUS_TOKEN, startTestApp, TestApp } from './support/test-app';
@@ -150,5 +150,25 @@ describe('the RADIUS listener (bare node:http)', () => {
   it('checks the token before reading anything else', async () => {
     const res = await request(t.radiusUrl).post('/radius/authorize?nas=not-an-ip').set('x-radius-token', 'nope').send({});
     expect(res.status).toBe(401);
+  });
+});
+
+describe('auth events (batched writes, real PostgreSQL)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('a read waits for the batch already being written, so no decision is missing from it', async () => {
+    const events = t.app.get(AuthEventsService);
+    for (let round = 0; round < 20; round++) {
+      const username = `batch-${round}`;
+      events.record({ username, routerId: null, mac: null, result: 'accept', reason: 'ok' });
+      // The timer's flush, already under way when an admin reads the log.
+      void events.flush();
+      const page = await events.list(Object.assign(new AuthEventQuery(), { username, limit: 10, offset: 0 }));
+      expect(page.items.map((e) => e.username)).toEqual([username]);
+    }
   });
 });

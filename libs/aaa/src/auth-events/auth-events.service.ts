@@ -35,6 +35,8 @@ export class AuthEventsService implements OnApplicationShutdown {
   private readonly log = new Logger(AuthEventsService.name);
   private pending: NewAuthEvent[] = [];
   private timer?: NodeJS.Timeout;
+  /** The write in progress: a read must wait for it, or it misses rows already taken off `pending`. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(@InjectRepository(AuthEvent) private readonly events: Repository<AuthEvent>) {}
 
@@ -44,12 +46,16 @@ export class AuthEventsService implements OnApplicationShutdown {
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
 
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.pending;
     this.pending = [];
-    if (!batch.length) return;
+    if (batch.length) this.writing = this.writing.then(() => this.write(batch));
+    return this.writing;
+  }
+
+  private async write(batch: NewAuthEvent[]): Promise<void> {
     try {
       // One array-parameter statement for the whole batch: building a multi-row INSERT
       // through the ORM cost more CPU than the logins it records.
