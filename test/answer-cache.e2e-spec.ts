@@ -1,4 +1,5 @@
 import { createSocket } from 'node:dgram';
+import { ACCOUNT_CHANGED_CHANNEL, AnswerCacheControl, PgNotifier } from '@app/aaa';
 import { radius } from '../libs/aaa/src/common/radius-lib';
 import { attrLines, FreeRadius, radclient, RadReply, reservePort, startFreeRadius } from './support/freeradius';
 import { sql, withDatabaseDown } from './support/test-db';
@@ -22,6 +23,9 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
   const ids: Record<string, string> = {};
   const MAC_A = '02-00-00-00-00-0a';
   const MAC_B = '02-00-00-00-00-0b';
+  /** Probes sent by settle(), resolved when the API hears them. */
+  const probes = new Map<string, () => void>();
+  let gap: (() => void) | undefined;
 
   beforeAll(async () => {
     const [controlPort, tinyControlPort] = [reservePort(), reservePort()];
@@ -62,10 +66,13 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
         .expect(201);
       ids[username] = res.body.id;
     }
+    const bus = t.app.get(PgNotifier);
+    await bus.listen(ACCOUNT_CHANGED_CHANNEL, (payload) => probes.get(payload)?.());
+    bus.onGap((listening) => listening || gap?.());
     // FreeRADIUS came up after the API: caching starts once the API's retry gives it an epoch.
     for (let i = 0; i < 40 && !(await cachedAfterWarmup('c.pap', 'first-pw')); i++) await new Promise((r) => setTimeout(r, 250));
     // That first contact also drops everything once more after RADIUS_ANSWER_CACHE_REPEAT_MS.
-    await new Promise((r) => setTimeout(r, 800));
+    await t.app.get(AnswerCacheControl).settled();
   }, 90_000);
 
   afterAll(async () => {
@@ -91,7 +98,18 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
     expect((await login(user, password, mac))?.code).toBe('Access-Accept');
     return (await accepts(user)) === before;
   }
-  const settle = () => new Promise((r) => setTimeout(r, 150));
+  /**
+   * Waits until every change committed so far has been evicted, repeat included:
+   * notifications arrive in commit order, so once a probe sent now has arrived, so has
+   * every earlier one, and their commands are queued ahead of the probe's.
+   */
+  async function settle(): Promise<void> {
+    const payload = `a:probe:probe-${probes.size}`;
+    const heard = new Promise<void>((r) => probes.set(payload, r));
+    await t.app.get(PgNotifier).notify(ACCOUNT_CHANGED_CHANNEL, payload);
+    await heard;
+    await t.app.get(AnswerCacheControl).settled();
+  }
 
   it('answers a repeat PAP login from memory, with the same reply', async () => {
     const first = await login('c.pap', 'first-pw');
@@ -217,7 +235,6 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
     expect(await accepts('c.pap')).toBe(before);
   });
 
-  // Last: the bump is repeated after RADIUS_ANSWER_CACHE_REPEAT_MS and would empty the cache under the next test.
   it('drops every answer when a speed profile changes', async () => {
     expect(await cachedAfterWarmup('c.rate', 'first-pw')).toBe(true);
     await t.admin().patch(`/api/speed-profiles/${profileId}`).send({ downloadKbps: 20000 }).expect(200);
@@ -227,7 +244,6 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
   });
 
   it('drops every answer when a router changes (its vendor decides the reply attributes)', async () => {
-    await new Promise((r) => setTimeout(r, 700));
     expect(await cachedAfterWarmup('c.pap', 'first-pw')).toBe(true);
     const routers = (await t.admin().get('/api/routers').expect(200)).body.items;
     await t.admin().patch(`/api/routers/${routers[0].id}`).send({ vendor: 'uspot' }).expect(200);
@@ -237,10 +253,11 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
   });
 
   it('stops answering from memory when the database goes away (users fail closed)', async () => {
-    await new Promise((r) => setTimeout(r, 700));
     expect(await cachedAfterWarmup('c.pap', 'first-pw')).toBe(true);
+    const lost = new Promise<void>((r) => (gap = r));
     await withDatabaseDown(t.databaseUrl, async () => {
-      await new Promise((r) => setTimeout(r, 500));
+      await lost;
+      await t.app.get(AnswerCacheControl).settled();
       expect((await login('c.pap', 'first-pw'))?.code).toBe('Access-Reject');
     });
   });

@@ -25,3 +25,4 @@ export * from './sessions/stale-session.reaper';
 export * from './radius/radius-request';
 export * from './radius/account-lookup';
 export * from './radius/radius-listener';
+export * from './radius/answer-cache/answer-cache-control.service';

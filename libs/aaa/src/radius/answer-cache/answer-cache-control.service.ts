@@ -41,6 +41,8 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
   private pending: Command[] = [];
   private flushScheduled = false;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly deliveries = new Set<Promise<unknown>>();
+  private repeatsDue = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -76,8 +78,18 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
     this.heartbeat();
   }
 
+  /**
+   * Resolves once every command queued so far, and its repeat, has been sent to every
+   * control port (or given up on). Lets a caller that knows a notification arrived wait
+   * for its eviction without guessing how long that takes.
+   */
+  async settled(): Promise<void> {
+    while (this.flushScheduled || this.deliveries.size || this.repeatsDue) await new Promise((r) => setTimeout(r, 10));
+  }
+
   onApplicationShutdown(): void {
     for (const t of this.timers) clearTimeout(t);
+    this.repeatsDue = 0;
     for (const c of this.channels) c.close();
   }
 
@@ -103,7 +115,7 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
   /** A new epoch makes every cached answer unreachable; the repeat is a fresh bump too. */
   private bump(): void {
     this.command(`epoch bump ${this.newEpoch()}`, false);
-    this.after(this.config.answerCacheRepeatMs, () => this.command(`epoch bump ${this.newEpoch()}`, false));
+    this.repeat(() => this.command(`epoch bump ${this.newEpoch()}`, false));
   }
 
   /** `<unix seconds>-<random>`: FreeRADIUS takes only values made within a minute of its clock. */
@@ -131,9 +143,19 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
     this.pending = [];
     const again = batch.filter((c) => c.repeat).map((c) => c.text);
     // Counted from this send, for every command in it.
-    if (again.length) this.after(this.config.answerCacheRepeatMs, () => again.forEach((c) => this.command(c, false)));
+    if (again.length) this.repeat(() => again.forEach((c) => this.command(c, false)));
     const texts = batch.map((c) => c.text);
-    await Promise.all(this.channels.map((c) => this.deliver(c, texts)));
+    const delivery = Promise.all(this.channels.map((c) => this.deliver(c, texts)));
+    this.deliveries.add(delivery);
+    await delivery.finally(() => this.deliveries.delete(delivery));
+  }
+
+  private repeat(fn: () => void): void {
+    this.repeatsDue++;
+    this.after(this.config.answerCacheRepeatMs, () => {
+      this.repeatsDue--;
+      fn();
+    });
   }
 
   private async deliver(channel: ControlChannel, commands: string[]): Promise<void> {
