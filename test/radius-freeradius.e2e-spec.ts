@@ -147,9 +147,13 @@ describe('FreeRADIUS → rlm_rest → API → PostgreSQL', () => {
     });
 
     it('records one auth event per decision, never with a password', async () => {
-      await new Promise((r) => setTimeout(r, 300));
-      const res = await t.admin().get('/api/auth-events?username=erika.laptop&limit=100').expect(200);
-      const results = res.body.items.map((e: { result: string; reason: string }) => `${e.result}:${e.reason}`);
+      // Post-auth reaches the API after the reply went out: poll rather than guess a delay.
+      let results: string[] = [];
+      for (let i = 0; i < 50 && !(results.includes('accept:ok') && results.includes('reject:wrong_password')); i++) {
+        if (i) await new Promise((r) => setTimeout(r, 100));
+        const res = await t.admin().get('/api/auth-events?username=erika.laptop&limit=100').expect(200);
+        results = res.body.items.map((e: { result: string; reason: string }) => `${e.result}:${e.reason}`);
+      }
       expect(results).toEqual(expect.arrayContaining(['accept:ok', 'reject:wrong_password']));
       const all = JSON.stringify((await t.admin().get('/api/auth-events?limit=500').expect(200)).body);
       expect(all).not.toMatch(/laptop-pw|p%ss|hot-pw/);
