@@ -25,6 +25,7 @@ import { RadiusListener } from './radius/radius-listener';
 import { RouterDirectory } from './routers/router-directory.service';
 import { SessionsController } from './sessions/sessions.controller';
 import { StaleSessionReaper } from './sessions/stale-session.reaper';
+import { SessionArchiver } from './sessions/session-archiver';
 import { SessionsQueryService } from './sessions/sessions.query.service';
 import { SpeedProfilesController } from './speed-profiles/speed-profiles.controller';
 import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
@@ -63,6 +64,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     AuthorizeService,
     AccountingService,
     StaleSessionReaper,
+    SessionArchiver,
   ],
   exports: [
     TypeOrmModule,

@@ -22,6 +22,7 @@ export * from './sessions/sessions.query.service';
 export * from './speed-profiles/speed-profile.entity';
 export * from './routers/router-directory.service';
 export * from './sessions/stale-session.reaper';
+export * from './sessions/session-archiver';
 export * from './radius/radius-request';
 export * from './radius/account-lookup';
 export * from './radius/radius-listener';

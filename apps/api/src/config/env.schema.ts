@@ -37,6 +37,8 @@ export class EnvSchema {
   @IsOptional() @Transform(toBool) @IsBoolean() ADMIN_FAILSAFE?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400) ACCT_INTERIM_INTERVAL?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86400) STALE_GRACE_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3650) SESSION_ARCHIVE_AFTER_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1200) SESSION_HISTORY_MONTHS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) EMBEDDED_PG_PORT?: number;
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) PUBLIC_URL?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60000) RPC_TIMEOUT_MS?: number;

@@ -60,6 +60,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     adminFailsafe: e.ADMIN_FAILSAFE ?? true,
     acctInterimInterval: e.ACCT_INTERIM_INTERVAL ?? 300,
     staleGraceSeconds: e.STALE_GRACE_SECONDS ?? 120,
+    sessionArchiveAfterDays: e.SESSION_ARCHIVE_AFTER_DAYS ?? 7,
+    sessionHistoryMonths: e.SESSION_HISTORY_MONTHS ?? 0,
     publicUrl: e.PUBLIC_URL,
     rpcTimeoutMs: e.RPC_TIMEOUT_MS ?? 5000,
     accountCacheSize: e.ACCOUNT_CACHE_SIZE ?? 200_000,

@@ -22,6 +22,10 @@ export class AppConfig {
   adminFailsafe!: boolean;
   acctInterimInterval!: number;
   staleGraceSeconds!: number;
+  /** Closed sessions move to the monthly history partitions after this many days (0 = never). */
+  sessionArchiveAfterDays!: number;
+  /** History partitions older than this many whole months are dropped (0 = kept forever). */
+  sessionHistoryMonths!: number;
   /** Public base URL of this API, used to build portal and logo links; optional. */
   publicUrl?: string;
   /** Reply to an RPC within this many milliseconds or report the router unreachable. */

@@ -6,25 +6,63 @@ import { Page } from '../common/pagination';
 import { Session } from './session.entity';
 import { SessionQuery } from './session.dto';
 
-/** Read side of sessions for the admin API. */
+/**
+ * Read side of sessions for the admin API: the hot table and its monthly history
+ * (`sessions_history`, see session-archiver.ts) read as one list, newest first.
+ */
 @Injectable()
 export class SessionsQueryService {
   constructor(@InjectRepository(Session) private readonly sessions: Repository<Session>) {}
 
   async list(q: SessionQuery): Promise<Page<Session>> {
-    const qb = this.sessions.createQueryBuilder('s').orderBy('s.started_at', 'DESC').addOrderBy('s.id').take(q.limit).skip(q.offset);
-    if (q.active === true) qb.andWhere('s.stopped_at IS NULL');
-    if (q.active === false) qb.andWhere('s.stopped_at IS NOT NULL');
-    if (q.accountId) qb.andWhere('s.account_id = :accountId', { accountId: q.accountId });
-    if (q.routerId) qb.andWhere('s.router_id = :routerId', { routerId: q.routerId });
-    if (q.customerId) {
-      qb.andWhere('s.account_id IN (SELECT id FROM accounts WHERE customer_id = :customerId)', { customerId: q.customerId });
-    }
-    const [items, total] = await qb.getManyAndCount();
-    return Page.of(items, total, q);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => where.push(sql.replace('?', `$${params.push(value)}`));
+    if (q.active === true) where.push('stopped_at IS NULL');
+    if (q.active === false) where.push('stopped_at IS NOT NULL');
+    if (q.accountId) add('account_id = ?', q.accountId);
+    if (q.routerId) add('router_id = ?', q.routerId);
+    if (q.customerId) add('account_id IN (SELECT id FROM accounts WHERE customer_id = ?)', q.customerId);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    // Open sessions are never in history.
+    const union = q.active === true ? `SELECT * FROM sessions ${filter}` : this.both(filter);
+    const total = Number((await this.sessions.query(`SELECT count(*) AS n FROM (${union}) s`, params))[0].n);
+    const page = params.length;
+    const rows: Record<string, unknown>[] = await this.sessions.query(
+      `SELECT ${this.select()} FROM (${union}) s ORDER BY started_at DESC, id LIMIT $${page + 1} OFFSET $${page + 2}`,
+      [...params, q.limit, q.offset],
+    );
+    return Page.of(
+      rows.map((r) => this.toEntity(r)),
+      total,
+      q,
+    );
   }
 
   async get(id: string): Promise<Session> {
-    return orNotFound(await this.sessions.findOneBy({ id }), 'Session');
+    const rows: Record<string, unknown>[] = await this.sessions.query(
+      `SELECT ${this.select()} FROM (${this.both('WHERE id = $1')}) s LIMIT 1`,
+      [id],
+    );
+    return orNotFound(rows.length ? this.toEntity(rows[0]) : null, 'Session');
+  }
+
+  private both(filter: string): string {
+    const cols = this.sessions.metadata.columns.map((c) => c.databaseName).join(', ');
+    return `SELECT ${cols} FROM sessions ${filter} UNION ALL SELECT ${cols} FROM sessions_history ${filter}`;
+  }
+
+  private select(): string {
+    return this.sessions.metadata.columns.map((c) => `s.${c.databaseName} AS "${c.propertyName}"`).join(', ');
+  }
+
+  private toEntity(row: Record<string, unknown>): Session {
+    const session = new Session();
+    for (const c of this.sessions.metadata.columns) {
+      const value = row[c.propertyName];
+      const transformer = Array.isArray(c.transformer) ? undefined : c.transformer;
+      (session as unknown as Record<string, unknown>)[c.propertyName] = transformer ? transformer.from(value) : value;
+    }
+    return session;
   }
 }

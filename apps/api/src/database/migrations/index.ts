@@ -4,6 +4,7 @@ import { AccountingBatchFunction1763900000001 } from './1763900000001-accounting
 import { AccountChangeNotify1764000000000 } from './1764000000000-account-change-notify';
 import { AccountingBatchLinear1764000000001 } from './1764000000001-accounting-batch-linear';
 import { AnswerCacheSupport1764100000000 } from './1764100000000-answer-cache-support';
+import { SessionsHistory1764200000000 } from './1764200000000-sessions-history';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AccountChangeNotify1764000000000,
   AccountingBatchLinear1764000000001,
   AnswerCacheSupport1764100000000,
+  SessionsHistory1764200000000,
 ];
