@@ -41,15 +41,18 @@ const UP = `
   CREATE INDEX ix_sessions_history_router_session ON sessions_history (router_id, acct_session_id, stopped_at);
   CREATE INDEX ix_sessions_closed ON sessions (stopped_at) WHERE stopped_at IS NOT NULL;
 
-  -- The partition for the UTC month holding p_at; a no-op (and no lock on the parent)
-  -- when it exists.
+  -- The partition for the UTC month holding p_at; a no-op when it exists. Created apart
+  -- and then attached: CREATE TABLE ... PARTITION OF would take an ACCESS EXCLUSIVE lock
+  -- on sessions_history, queueing every accounting batch (they read it) behind whatever
+  -- long admin query holds it; ATTACH needs only SHARE UPDATE EXCLUSIVE.
   CREATE FUNCTION aaa_history_partition(p_at timestamptz) RETURNS text LANGUAGE plpgsql AS $fn$
   DECLARE
     lo timestamp := date_trunc('month', p_at AT TIME ZONE 'UTC');
     name text := 'sessions_history_p' || to_char(lo, 'YYYYMM');
   BEGIN
     IF to_regclass(name) IS NULL THEN
-      EXECUTE format('CREATE TABLE %I PARTITION OF sessions_history FOR VALUES FROM (%L) TO (%L)',
+      EXECUTE format('CREATE TABLE %I (LIKE sessions_history INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', name);
+      EXECUTE format('ALTER TABLE sessions_history ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
                      name, lo AT TIME ZONE 'UTC', (lo + interval '1 month') AT TIME ZONE 'UTC');
     END IF;
     RETURN name;
