@@ -18,7 +18,7 @@ import { AdminClient, bulkInsertAccounts } from './admin';
 import { ApiLatency, latencyBetween, scrapeBuckets } from './api-latency';
 import { CpuGroups, freePort, measureCpu, peakRssMiB, Proc, ROOT, spawnUntil } from './processes';
 import { PhaseResult, renderReport, RunReport, updateDoc } from './report';
-import { explainHotQueries, seedScale } from './scale';
+import { explainHotQueries, ScaleSeed, seedScale } from './scale';
 import {
   acctPacket,
   authPacket,
@@ -393,7 +393,7 @@ async function scaleRun(o: Options, ours: Target, users: BenchUser[], db: Client
 function renderScale(
   small: { load: { rate: number }; probe: ProbeResult },
   big: { load: { rate: number }; probe: ProbeResult },
-  seeded: { accounts: number; openSessions: number; closedSessions: number; seconds: number },
+  seeded: ScaleSeed,
   plans: string,
   rate: number,
 ): { markdown: string } {
@@ -407,7 +407,7 @@ function renderScale(
     `| ${seeded.accounts.toLocaleString('en-US')} accounts, ${seeded.openSessions.toLocaleString('en-US')} open + ${seeded.closedSessions.toLocaleString('en-US')} closed sessions | ${big.load.rate} | ${big.probe.p50} | ${big.probe.p99} |`,
     `| ratio (large / small) | ${ratio(big.load.rate, small.load.rate)} | ${ratio(big.probe.p50, small.probe.p50)} | ${ratio(big.probe.p99, small.probe.p99)} |`,
     '',
-    `Seeding took ${seeded.seconds} s (SQL generate_series).`,
+    `Seeding took ${seeded.seconds} s (SQL generate_series). Closed sessions span two years; those closed over a week ago were moved by the session archiver's function into ${seeded.historyMonths} monthly partitions of \`sessions_history\`, the rest stay in \`sessions\`.`,
     '',
     plans,
   ];
