@@ -64,7 +64,7 @@ export async function seedScale(
     accounts: await count('SELECT count(*)::int AS n FROM accounts'),
     openSessions: await count('SELECT count(*)::int AS n FROM sessions WHERE stopped_at IS NULL'),
     closedSessions: await count(
-      'SELECT (SELECT count(*) FROM sessions WHERE stopped_at IS NOT NULL) + (SELECT count(*) FROM sessions_history) AS n',
+      'SELECT ((SELECT count(*) FROM sessions WHERE stopped_at IS NOT NULL) + (SELECT count(*) FROM sessions_history))::int AS n',
     ),
     historyMonths: await count("SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'sessions_history'::regclass"),
     seconds: Math.round((Date.now() - t0) / 1000),
