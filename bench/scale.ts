@@ -53,7 +53,7 @@ export async function seedScale(
   // What the session archiver does every ten minutes, in bigger batches: sessions closed
   // over a week ago move to their month's partition of sessions_history.
   await db.query('SELECT aaa_history_partition(now())');
-  for (let n = 1; n > 0; ) n = (await db.query("SELECT aaa_archive_sessions(now() - interval '7 days', 4000) AS n")).rows[0].n;
+  for (let n = 1; n > 0;) n = (await db.query("SELECT aaa_archive_sessions(now() - interval '7 days', 4000) AS n")).rows[0].n;
   await db.query('VACUUM ANALYZE accounts');
   await db.query('VACUUM ANALYZE sessions');
   await db.query('ANALYZE sessions_history');
