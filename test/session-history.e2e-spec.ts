@@ -131,6 +131,10 @@ describe('session history (monthly partitions, real PostgreSQL)', () => {
           'btree (router_id, acct_session_id, stopped_at)',
         ]),
       );
+      // Two instances making the same month at once both succeed.
+      const next = new Date(Date.UTC(2101, 5, 1));
+      const made = await Promise.all([1, 2].map(() => sql(t.databaseUrl, 'SELECT aaa_history_partition($1) AS p', [next])));
+      expect(made.map((r) => r[0].p)).toEqual([partitionOf(next), partitionOf(next)]);
       const fks = await sql(t.databaseUrl, "SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'", [
         name,
       ]);

@@ -57,6 +57,9 @@ const UP = `
                      name, lo AT TIME ZONE 'UTC', (lo + interval '1 month') AT TIME ZONE 'UTC');
     END IF;
     RETURN name;
+  EXCEPTION WHEN duplicate_table OR unique_violation THEN
+    -- Another instance created this month at the same moment.
+    RETURN name;
   END $fn$;
 
   -- Moves up to p_limit sessions closed before p_before into history; returns how many.
