@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { SessionArchiver } from '@app/aaa';
 import { radiusCall } from './support/rlm-rest';
 import { sql } from './support/test-db';
@@ -155,5 +156,15 @@ describe('session history (monthly partitions, real PostgreSQL)', () => {
     }
     const left = await sql(t.databaseUrl, "SELECT acct_session_id FROM sessions_history WHERE acct_session_id LIKE 'h-%'");
     expect(left).toEqual([{ acct_session_id: 'h-old' }]);
+  });
+
+  // Last: it takes the schema down and up again under the running app.
+  it('migrates down without losing history, and up again', async () => {
+    const db = t.app.get(DataSource);
+    await db.undoLastMigration();
+    expect(await hot()).toEqual(['h-old', 'h-older', 'h-open', 'h-recent']);
+    await db.runMigrations();
+    expect((await t.app.get(SessionArchiver).archive()).moved).toBe(1);
+    expect(await hot()).toEqual(['h-older', 'h-open', 'h-recent']);
   });
 });

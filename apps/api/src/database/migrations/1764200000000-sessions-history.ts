@@ -17,6 +17,9 @@ import { AccountingBatchLinear1764000000001 } from './1764000000001-accounting-b
  * - `ix_sessions_closed` finds the sessions to move. Only a Stop writes it, and a Stop
  *   already updates the open-session indexes, so Interim-Updates stay HOT.
  */
+const COLUMNS = `id, router_id, account_id, username, acct_session_id, acct_unique_id, framed_ip, calling_station_id,
+  called_station_id, started_at, last_seen_at, stopped_at, input_octets, output_octets, session_time, terminate_cause`;
+
 const UP = `
   CREATE TABLE sessions_history (
     id uuid NOT NULL,
@@ -86,13 +89,7 @@ const UP = `
       PERFORM aaa_history_partition(v_month);
     END LOOP;
     WITH moved AS (DELETE FROM sessions s WHERE s.id = ANY (v_ids) RETURNING s.*)
-    INSERT INTO sessions_history (id, router_id, account_id, username, acct_session_id, acct_unique_id, framed_ip,
-                                  calling_station_id, called_station_id, started_at, last_seen_at, stopped_at,
-                                  input_octets, output_octets, session_time, terminate_cause)
-    SELECT id, router_id, account_id, username, acct_session_id, acct_unique_id, framed_ip,
-           calling_station_id, called_station_id, started_at, last_seen_at, stopped_at,
-           input_octets, output_octets, session_time, terminate_cause
-      FROM moved;
+    INSERT INTO sessions_history (${COLUMNS}) SELECT ${COLUMNS} FROM moved;
     GET DIAGNOSTICS v_moved = ROW_COUNT;
     RETURN v_moved;
   END $fn$;
@@ -217,15 +214,10 @@ export class SessionsHistory1764200000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await new AccountingBatchLinear1764000000001().up(q);
-    // History goes back into the one table, so nothing is lost going down.
+    // History goes back into the one table; only a session whose Acct-Session-Id the
+    // router reused later (both rows cannot be unique there) stays behind and is dropped.
     await q.query(`
-      INSERT INTO sessions (id, router_id, account_id, username, acct_session_id, acct_unique_id, framed_ip,
-                            calling_station_id, called_station_id, started_at, last_seen_at, stopped_at,
-                            input_octets, output_octets, session_time, terminate_cause)
-      SELECT id, router_id, account_id, username, acct_session_id, acct_unique_id, framed_ip,
-             calling_station_id, called_station_id, started_at, last_seen_at, stopped_at,
-             input_octets, output_octets, session_time, terminate_cause
-        FROM sessions_history
+      INSERT INTO sessions (${COLUMNS}) SELECT ${COLUMNS} FROM sessions_history
       ON CONFLICT (router_id, acct_session_id) DO NOTHING`);
     await q.query(`
       DROP FUNCTION aaa_drop_history_before(timestamptz);
