@@ -146,8 +146,8 @@ describe('captive portal in headless Chromium, against a fake router per vendor'
   const landed = (u: URL) =>
     u.pathname === '/portal' && (/^(success|reject|failed)$/.test(u.searchParams.get('res') ?? '') || !!u.searchParams.get('error'));
 
-  const login = async (page: Page, name: string, password: string, terms = false) => {
-    await page.goto(routers[name].entryUrl(DESTINATION));
+  const login = async (page: Page, name: string, password: string, terms = false, destination = DESTINATION) => {
+    await page.goto(routers[name].entryUrl(destination));
     await page.getByLabel('Username').fill('alice');
     await page.getByLabel('Password').fill(password);
     if (terms) await page.getByLabel('I accept the terms of use').check();
@@ -232,9 +232,9 @@ describe('captive portal in headless Chromium, against a fake router per vendor'
     const { page } = await openPage();
     await page.goto(routers['bw-uspot'].entryUrl('http://example.org/welcome'));
     await screenshot(page, 'notyet');
-    await login(page, 'bw-uspot', 'wrong', true);
+    await login(page, 'bw-uspot', 'wrong', true, 'http://example.org/welcome');
     await screenshot(page, 'reject');
-    await login(page, 'bw-uspot', USERS.alice, true);
+    await login(page, 'bw-uspot', USERS.alice, true, 'http://example.org/welcome');
     await screenshot(page, 'success');
     await page.goto(`${t.url}/portal`);
     await page.getByRole('heading', { name: 'Invalid access method' }).waitFor();

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createHash } from 'node:crypto';
 import { LoginRateLimiter } from '@app/portal';
-import { formAction, hiddenFields } from './support/portal-helpers';
+import { cookieHeader, formAction, hiddenFields } from './support/portal-helpers';
 import { coovaUrlEncode } from './support/portal-fake-coova';
 import { mikrotikChapPassword } from './support/portal-fake-mikrotik';
 import { uspotUamUrl } from './support/portal-fake-uspot';
@@ -31,14 +31,17 @@ describe('captive portal: vendor profiles against the real routers’ URLs', () 
       .send({ name: String(body.nasIdentifier), nasIp: `198.51.100.${++nasIps}`, ...body })
       .expect(201);
 
-  /** One browser: keeps the portal's cookie and sends its own origin with the form. */
+  /**
+   * One browser: sends the portal's cookies back and its own origin with the form. Cookies
+   * by hand: behind a TLS proxy they are `Secure`, which a cookie jar on plain http drops.
+   */
   const browserLogin = async (app: TestApp, path: string, creds: Record<string, string>, headers: Record<string, string> = {}) => {
-    const agent = request.agent(app.url);
-    const page = await agent.get(path).set(headers).expect(200);
-    const res = await agent
+    const page = await request(app.url).get(path).set(headers).expect(200);
+    const cookie = cookieHeader(page.headers['set-cookie'] as unknown as string[]);
+    const res = await request(app.url)
       .post('/portal/login')
       .type('form')
-      .set({ origin: app.url, ...headers })
+      .set({ origin: app.url, ...headers, ...(cookie ? { cookie } : {}) })
       .send({ ...hiddenFields(page.text), ...creds });
     return { page, res };
   };
@@ -266,7 +269,7 @@ describe('captive portal: vendor profiles against the real routers’ URLs', () 
         await request(public_.url).get(link()).set(forwarded).expect(200);
       });
 
-      it('the portal’s own origin for the login POST follows the same rule', async () => {
+      it('the portal’s own origin for the login POST follows the same rule; its cookies are Secure there', async () => {
         const behindProxy = await browserLogin(
           proxied,
           link(),
@@ -274,6 +277,7 @@ describe('captive portal: vendor profiles against the real routers’ URLs', () 
           { ...forwarded, origin: 'https://portal.example.org' },
         );
         expect(behindProxy.res.status).toBe(303);
+        expect(String(behindProxy.page.headers['set-cookie'])).toMatch(/portal_client=[^;]+;.*HttpOnly; SameSite=Lax; Secure/);
         const spoofed = await browserLogin(
           t,
           asBrowserSends(uspot({ nasid: 'us-ssid' })),

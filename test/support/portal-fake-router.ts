@@ -88,7 +88,6 @@ export async function listen(
   handler: (router: FakeRouter) => Handler,
   entryPath: (userurl: string) => string,
 ): Promise<FakeRouter> {
-  let server: Server | undefined;
   const router: FakeRouter = {
     vendor,
     uamip: '127.0.0.1',
@@ -97,15 +96,15 @@ export async function listen(
     attempts: [],
     authenticate: opts.authenticate,
     entryUrl: (userurl) => `http://127.0.0.1:${router.uamport}${entryPath(userurl)}`,
-    close: () => new Promise((resolve) => (server ? server.close(() => resolve()) : resolve())),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const handle = handler(router);
-  server = createServer((req, res) => {
+  const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
     router.requests.push(`${req.method} ${url}`);
     handle(req, res, url).catch(() => res.writeHead(500).end());
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   router.uamport = (server.address() as AddressInfo).port;
   return router;
 }
