@@ -146,6 +146,20 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
       );
     });
 
+    it('uspot without uam_secret but with a challenge: CHAP over the bare challenge, no password in the URL', async () => {
+      const b = browser();
+      const hidden = hiddenFields((await b.get(`nasid=uspot-open&uamip=10.0.0.1&challenge=${CHALLENGE}`).expect(200)).text);
+      const res = await b.post({ ...hidden, username: 'guest', password: 'pw', terms: '1' }).expect(303);
+      const response = createHash('md5')
+        .update(Buffer.from([0]))
+        .update('pw')
+        .update(Buffer.from(CHALLENGE, 'hex'))
+        .digest('hex');
+      expect(res.headers.location).toBe(
+        `http://10.0.0.1:3990/logon?username=guest&response=${response}&lang=en&redir=http%3A%2F%2Fwww.google.com`,
+      );
+    });
+
     it('uspot with uam_secret: md verified against uam_server, CHAP response computed server-side', async () => {
       const q = uspotQuery(
         {
