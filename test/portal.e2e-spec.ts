@@ -302,6 +302,12 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
       'reason',
       'md',
       'timeleft',
+      'ssid',
+      'error',
+      'link-orig',
+      'link-login-only',
+      'chap-id',
+      'chap-challenge',
     ];
     const valid: Record<string, string> = { uamip: '10.0.0.1', nasid: 'uspot-open' };
 
@@ -323,10 +329,11 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
         nasid: 'uspot-open',
         res: 'reject',
         reply: XSS,
+        'link-login-only': undefined, // a bad login target is refused outright (see the per-parameter test)
       });
       const page = await get(q).expect(200);
       expect(page.text).not.toContain('<script');
-      expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;'); // reply, venue name and terms
+      expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;'); // venue name and terms
       expect(page.text).toContain('<title>Venue &lt;script&gt;');
     });
 

@@ -22,14 +22,14 @@ describe('portal cookies', () => {
     expect(clientIdOf(parseCookies(undefined))).toBeUndefined();
   });
 
-  it('sets HttpOnly, SameSite=Lax, Path=/portal, Secure only on https', () => {
-    const c = attemptCookie(key, attempt, true);
+  it('sets HttpOnly, SameSite=Lax, Path=/portal (behind the proxy prefix), Secure only on https', () => {
+    const c = attemptCookie(key, attempt, { secure: true, pathPrefix: '' });
     expect(c).toMatch(/^portal_attempt=[^;]+; Path=\/portal; Max-Age=600; HttpOnly; SameSite=Lax; Secure$/);
-    expect(attemptCookie(key, attempt, false)).not.toContain('Secure');
+    expect(attemptCookie(key, attempt, { secure: false, pathPrefix: '/hs' })).toMatch(/; Path=\/hs\/portal; .*SameSite=Lax$/);
   });
 
   it('round-trips a login attempt, and refuses a forged, foreign or stale one', () => {
-    const c = attemptCookie(key, attempt, false);
+    const c = attemptCookie(key, attempt, { secure: false, pathPrefix: '' });
     expect(verifyAttempt(key, jar(c), now + 1000)).toEqual(attempt);
     expect(verifyAttempt(deriveAttemptKey(randomBytes(32)), jar(c), now)).toBeNull();
     expect(verifyAttempt(key, jar(c.replace('SsO8', 'SsO9')), now)).toBeNull();

@@ -33,11 +33,17 @@ export function newClientId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-export function setCookie(name: string, value: string, opts: { secure: boolean; maxAgeSeconds: number }): string {
-  return `${name}=${value}; Path=/portal; Max-Age=${opts.maxAgeSeconds}; HttpOnly; SameSite=Lax${opts.secure ? '; Secure' : ''}`;
+/** Where the browser sees the portal: `Secure` on https, and the path behind a proxy's prefix (PUBLIC_URL). */
+export interface CookieScope {
+  secure: boolean;
+  pathPrefix: string;
 }
 
-export const clientCookie = (id: string, secure: boolean) => setCookie(CLIENT_COOKIE, id, { secure, maxAgeSeconds: CLIENT_MAX_AGE_S });
+export function setCookie(name: string, value: string, scope: CookieScope, maxAgeSeconds: number): string {
+  return `${name}=${value}; Path=${scope.pathPrefix}/portal; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${scope.secure ? '; Secure' : ''}`;
+}
+
+export const clientCookie = (id: string, scope: CookieScope) => setCookie(CLIENT_COOKIE, id, scope, CLIENT_MAX_AGE_S);
 
 export interface LoginAttempt {
   routerId: string;
@@ -51,9 +57,9 @@ export function deriveAttemptKey(secretKey: Buffer): Buffer {
 
 const sign = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
 
-export function attemptCookie(key: Buffer, a: LoginAttempt, secure: boolean): string {
+export function attemptCookie(key: Buffer, a: LoginAttempt, scope: CookieScope): string {
   const payload = `${a.at}.${a.routerId}.${Buffer.from(a.username, 'utf8').toString('base64url')}`;
-  return setCookie(ATTEMPT_COOKIE, `${payload}.${sign(key, payload)}`, { secure, maxAgeSeconds: ATTEMPT_MAX_AGE_MS / 1000 });
+  return setCookie(ATTEMPT_COOKIE, `${payload}.${sign(key, payload)}`, scope, ATTEMPT_MAX_AGE_MS / 1000);
 }
 
 export function verifyAttempt(key: Buffer, cookies: Record<string, string>, now = Date.now()): LoginAttempt | null {

@@ -4,7 +4,7 @@ import { AppConfig } from '@app/aaa';
 import { deriveFormKey, signForm, verifyForm } from './form-token';
 import { Lang, messages, pickLang, reasonText } from './i18n';
 import { mikrotikChapPassword } from './mikrotik-chap';
-import { attemptCookie, clientCookie, clientIdOf, deriveAttemptKey, newClientId, verifyAttempt } from './portal-cookies';
+import { attemptCookie, clientCookie, clientIdOf, CookieScope, deriveAttemptKey, newClientId, verifyAttempt } from './portal-cookies';
 import { firstString, ParamError, parsePortalParams, PortalParams } from './portal-params';
 import { PortalDirectory, PortalRouter } from './portal-directory.service';
 import { PORTAL_OPTIONS, PortalOptions } from './portal-options';
@@ -156,8 +156,8 @@ export class PortalService {
     if (!location) return page(400, messagePage(pc, m.badRequestHeading, m.badRequestText));
     // Only the username is logged: the password never leaves this function except inside the redirect.
     this.log.log(`${router.vendor} login redirect nasid=${JSON.stringify(router.nasIdentifier)} user=${JSON.stringify(username)}`);
-    const secure = req.view.origin.startsWith('https:');
-    return { status: 303, location, cookies: [attemptCookie(this.attemptKey, { routerId: router.id, username, at: Date.now() }, secure)] };
+    const attempt = attemptCookie(this.attemptKey, { routerId: router.id, username, at: Date.now() }, cookieScope(req.view));
+    return { status: 303, location, cookies: [attempt] };
   }
 
   /** The router's own login URL, carrying only what that router accepts (CHAP wherever the link allows it). */
@@ -233,7 +233,7 @@ export class PortalService {
     const target = formTarget(ctx);
     if (target.viaPortal) target.hidden.csrf = signForm(this.formKey, target.hidden, clientId);
     const html = loginPage(pc, { target, termsText: router.termsText, error, username }).value;
-    return { status, html, cookies: known ? undefined : [clientCookie(clientId, req.view.origin.startsWith('https:'))] };
+    return { status, html, cookies: known ? undefined : [clientCookie(clientId, cookieScope(req.view))] };
   }
 
   /**
@@ -276,6 +276,10 @@ export class PortalService {
     this.log.warn(`portal lookup failed: ${(err as Error)?.message ?? err}`);
     return undefined;
   }
+}
+
+function cookieScope(view: RequestView): CookieScope {
+  return { secure: view.origin.startsWith('https:'), pathPrefix: view.pathPrefix };
 }
 
 function page(status: number, body: SafeHtml | string): PortalResponse {
