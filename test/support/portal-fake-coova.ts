@@ -5,7 +5,8 @@ import { decide, FakeRouter, FakeRouterBase, listen, md5, redirect } from './por
  * CoovaChilli as coova/coova-chilli e0c7d7a src/redir.c behaves with its defaults
  * (no `uamallowpost`, no `nochallenge`):
  * - redir_getreq(): only GET and HEAD are read; any other method (POST) makes it return -1
- *   and the connection is dropped without an answer, unless `uamallowpost` is set;
+ *   and redir_main() closes the connection without an answer (redir_main_exit()), unless
+ *   `uamallowpost` is set (redir_main(): httpreq.allow_post);
  * - a path of `logon` or `login` is REDIR_LOGIN; every parameter is read from the query
  *   string by redir_getparam() (a POST body is never looked at), which URL-decodes it;
  *   `userurl` is then decoded a second time by redir_urldecode();
