@@ -9,20 +9,28 @@ const CHAP_SECRET = 'uam-secret-123';
 const UAM_SERVER = 'https://portal.example.org/portal/';
 const CHALLENGE = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const XSS = '<script>alert(1)</script>';
+/** Where the test routers' UAM servers answer (issue 11 §5: links pointing elsewhere are refused). */
+const UAM_ADDRESSES = ['10.0.0.1', '192.168.56.10', '10.5.50.1'];
 
 describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
   let t: TestApp;
   const ids: Record<string, string> = {};
   const get = (query: string, headers: Record<string, string> = {}) => request(t.url).get(`/portal?${query}`).set(headers);
-  const post = (body: Record<string, string>, headers: Record<string, string> = {}) =>
-    request(t.url).post('/portal/login').type('form').set(headers).send(body);
+  /** A browser: keeps the portal's cookies and posts the form from the portal's own origin. */
+  const browser = () => {
+    const agent = request.agent(t.url);
+    return {
+      get: (query: string) => agent.get(`/portal?${query}`),
+      post: (body: Record<string, string>) => agent.post('/portal/login').type('form').set('origin', t.url).send(body),
+    };
+  };
 
   let nasIps = 0;
   const router = async (body: Record<string, unknown>) => {
     const res = await t
       .admin()
       .post('/api/routers')
-      .send({ name: String(body.nasIdentifier), nasIp: `203.0.113.${++nasIps}`, ...body })
+      .send({ name: String(body.nasIdentifier), nasIp: `203.0.113.${++nasIps}`, uamAddresses: UAM_ADDRESSES, ...body })
       .expect(201);
     ids[String(body.nasIdentifier)] = res.body.id;
   };
@@ -43,7 +51,7 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
     expect(res.headers['content-security-policy']).toBe(
       "default-src 'none'; style-src 'self'; img-src 'self' https:; form-action http: https:; frame-ancestors 'none'; base-uri 'none'",
     );
-    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['referrer-policy']).toBe('same-origin');
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['cache-control']).toBe('no-store');
@@ -92,9 +100,23 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
       expect(res.text).not.toContain('name="terms"');
     });
 
-    it('unknown or missing nasid is the generic profile, defaulting uamport to 80', async () => {
+    it('unknown or missing nasid is refused; PORTAL_DEFAULT_NASID names the router for them, still bound to its address', async () => {
       for (const q of ['uamip=10.0.0.1&nasid=nobody', 'uamip=10.0.0.1']) {
-        expect(formAction((await get(q).expect(200)).text)).toBe('http://10.0.0.1:80/login');
+        expect((await get(q).expect(400)).text).toContain('Invalid access method');
+      }
+      const d = await startTestApp({ PORTAL_DEFAULT_NASID: 'default-gw' });
+      try {
+        await d
+          .admin()
+          .post('/api/routers')
+          .send({ name: 'd', vendor: 'generic', nasIdentifier: 'default-gw', nasIp: '203.0.113.200', uamAddresses: ['10.0.0.1'] })
+          .expect(201);
+        for (const q of ['uamip=10.0.0.1&nasid=nobody', 'uamip=10.0.0.1']) {
+          expect(formAction((await request(d.url).get(`/portal?${q}`).expect(200)).text)).toBe('http://10.0.0.1:80/login');
+        }
+        await request(d.url).get('/portal?uamip=10.66.6.6').expect(400);
+      } finally {
+        await d.close();
       }
     });
 
@@ -110,16 +132,31 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
     });
 
     it('uspot without uam_secret: form posts to the portal, which 303s to /logon with the password, %20-encoded', async () => {
-      const page = await get('nasid=uspot-open&uamip=10.0.0.1&userurl=http%3A%2F%2Fexample.org%2F').expect(200);
+      const b = browser();
+      const page = await b.get('nasid=uspot-open&uamip=10.0.0.1&userurl=http%3A%2F%2Fexample.org%2F').expect(200);
       expect(formAction(page.text)).toBe('/portal/login');
       const hidden = hiddenFields(page.text);
       expect(hidden).toMatchObject({ uamip: '10.0.0.1', uamport: '3990', nasid: 'uspot-open', lang: 'en' });
       expect(hidden.csrf).toMatch(/^\d+\./);
       expect(page.text).toContain('name="terms"');
-      const res = await post({ ...hidden, username: 'guest user', password: 'p+w d&x', terms: '1' }).expect(303);
+      const res = await b.post({ ...hidden, username: 'guest user', password: 'p+w d&x', terms: '1' }).expect(303);
       expectPortalHeaders(res);
       expect(res.headers.location).toBe(
         'http://10.0.0.1:3990/logon?username=guest%20user&password=p%2Bw%20d%26x&lang=en&redir=http%3A%2F%2Fexample.org%2F',
+      );
+    });
+
+    it('uspot without uam_secret but with a challenge: CHAP over the bare challenge, no password in the URL', async () => {
+      const b = browser();
+      const hidden = hiddenFields((await b.get(`nasid=uspot-open&uamip=10.0.0.1&challenge=${CHALLENGE}`).expect(200)).text);
+      const res = await b.post({ ...hidden, username: 'guest', password: 'pw', terms: '1' }).expect(303);
+      const response = createHash('md5')
+        .update(Buffer.from([0]))
+        .update('pw')
+        .update(Buffer.from(CHALLENGE, 'hex'))
+        .digest('hex');
+      expect(res.headers.location).toBe(
+        `http://10.0.0.1:3990/logon?username=guest&response=${response}&lang=en&redir=http%3A%2F%2Fwww.google.com`,
       );
     });
 
@@ -138,10 +175,11 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
         },
         { base: UAM_SERVER, secret: CHAP_SECRET },
       );
-      const page = await get(q).expect(200);
+      const b = browser();
+      const page = await b.get(q).expect(200);
       const hidden = hiddenFields(page.text);
       expect(hidden.challenge).toBe(CHALLENGE);
-      const res = await post({ ...hidden, username: 'alice', password: 'wonderland' }).expect(303);
+      const res = await b.post({ ...hidden, username: 'alice', password: 'wonderland' }).expect(303);
       const chal = createHash('md5').update(Buffer.from(CHALLENGE, 'hex')).update(CHAP_SECRET).digest();
       const response = createHash('md5')
         .update(Buffer.from([0]))
@@ -202,44 +240,47 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
       expect(page.text).toContain('Log in again');
     });
 
-    it('res=reject with reply (Coova) shows the reply escaped, plus the form again', async () => {
+    it('res=reject with reply (Coova) shows the generic failure and the form again, never the reply', async () => {
       const page = await get(`res=reject&nasid=gen-1&uamip=10.0.0.1&reply=${encodeURIComponent('Bad <b>password</b>')}`).expect(200);
-      expect(page.text).toContain('role="alert">Bad &lt;b&gt;password&lt;/b&gt;</p>');
+      expect(page.text).toContain('role="alert">Login failed. Please check your username and password.</p>');
+      expect(page.text).not.toContain('password</b>');
       expect(formAction(page.text)).toBe('http://10.0.0.1:80/login');
     });
 
-    it('res=reject from uspot (no reply) looks the reason up in the RADIUS auth log', async () => {
+    it('res=reject after this browser tried a login: the reason the account holder needs, in their language', async () => {
+      const b = browser();
+      const hidden = hiddenFields((await b.get('nasid=uspot-open&uamip=10.0.0.1&lang=de').expect(200)).text);
+      await b.post({ ...hidden, username: 'Bob', password: 'x', terms: '1' }).expect(303);
       const events = t.app.get(AuthEventsService);
       events.record({ username: 'bob', routerId: ids['uspot-open'], mac: 'AA:BB:CC:00:00:01', result: 'reject', reason: 'expired' });
-      events.record({ username: 'eve', routerId: ids['uspot-open'], mac: 'AA:BB:CC:00:00:02', result: 'reject', reason: 'weird_new_code' });
-      const expired = await get('res=reject&nasid=uspot-open&uamip=10.0.0.1&mac=aa:bb:cc:00:00:01').expect(200);
-      expect(expired.text).toContain('Your account has expired.');
-      expect(formAction(expired.text)).toBe('/portal/login');
-      const de = await get('res=reject&nasid=uspot-open&uamip=10.0.0.1&mac=aa:bb:cc:00:00:01&lang=de').expect(200);
+      const de = await b.get('res=reject&nasid=uspot-open&uamip=10.0.0.1&lang=de').expect(200);
       expect(de.text).toContain('Ihr Zugang ist abgelaufen.');
-      expect((await get('res=reject&nasid=uspot-open&uamip=10.0.0.1&mac=AA:BB:CC:00:00:02').expect(200)).text).toContain('Login failed');
-      expect((await get('res=reject&nasid=uspot-open&uamip=10.0.0.1&mac=AA:BB:CC:00:00:03').expect(200)).text).toContain('Login failed');
+      expect(formAction(de.text)).toBe('/portal/login');
+      events.record({ username: 'bob', routerId: ids['uspot-open'], mac: 'AA:BB:CC:00:00:01', result: 'reject', reason: 'weird_new_code' });
+      expect((await b.get('res=reject&nasid=uspot-open&uamip=10.0.0.1').expect(200)).text).toContain('Login failed');
     });
 
     it('res=failed&reason=timeout explains the router could not reach the server', async () => {
-      expect((await get('res=failed&reason=timeout&uamip=10.0.0.1').expect(200)).text).toContain('could not reach the login server');
+      expect((await get('res=failed&reason=timeout&nasid=gen-1&uamip=10.0.0.1').expect(200)).text).toContain(
+        'could not reach the login server',
+      );
     });
 
     it('res=notyet (or none) is the form', async () => {
-      expect(formAction((await get('res=notyet&uamip=10.0.0.1').expect(200)).text)).toBeDefined();
+      expect(formAction((await get('res=notyet&nasid=gen-1&uamip=10.0.0.1').expect(200)).text)).toBeDefined();
     });
   });
 
   describe('languages', () => {
     it('lang param, then Accept-Language, default English; html lang set', async () => {
-      const de = await get('uamip=10.0.0.1&lang=de').expect(200);
+      const de = await get('nasid=gen-1&uamip=10.0.0.1&lang=de').expect(200);
       expect(de.text).toContain('<html lang="de">');
       expect(de.text).toContain('Benutzername');
-      const accept = await get('uamip=10.0.0.1', { 'accept-language': 'fr-FR,de;q=0.8' }).expect(200);
+      const accept = await get('nasid=gen-1&uamip=10.0.0.1', { 'accept-language': 'fr-FR,de;q=0.8' }).expect(200);
       expect(accept.text).toContain('Anmelden');
-      const paramWins = await get('uamip=10.0.0.1&lang=en', { 'accept-language': 'de' }).expect(200);
+      const paramWins = await get('nasid=gen-1&uamip=10.0.0.1&lang=en', { 'accept-language': 'de' }).expect(200);
       expect(paramWins.text).toContain('Username');
-      expect((await get('uamip=10.0.0.1').expect(200)).text).toContain('<html lang="en">');
+      expect((await get('nasid=gen-1&uamip=10.0.0.1').expect(200)).text).toContain('<html lang="en">');
       expect((await request(t.url).get('/portal').set('accept-language', 'de').expect(400)).text).toContain('Ungültiger Zugriff');
     });
   });
@@ -261,6 +302,12 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
       'reason',
       'md',
       'timeleft',
+      'ssid',
+      'error',
+      'link-orig',
+      'link-login-only',
+      'chap-id',
+      'chap-challenge',
     ];
     const valid: Record<string, string> = { uamip: '10.0.0.1', nasid: 'uspot-open' };
 
@@ -282,26 +329,30 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
         nasid: 'uspot-open',
         res: 'reject',
         reply: XSS,
+        'link-login-only': undefined, // a bad login target is refused outright (see the per-parameter test)
       });
       const page = await get(q).expect(200);
       expect(page.text).not.toContain('<script');
-      expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;'); // reply, venue name and terms
+      expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;'); // venue name and terms
       expect(page.text).toContain('<title>Venue &lt;script&gt;');
     });
 
     it('POST fields with <script> never come back unescaped', async () => {
-      const hidden = hiddenFields((await get('nasid=uspot-open&uamip=10.0.0.1').expect(200)).text);
-      const res = await post({ ...hidden, username: XSS, password: XSS }).expect(400); // terms not accepted: form again
+      const b = browser();
+      const hidden = hiddenFields((await b.get('nasid=uspot-open&uamip=10.0.0.1').expect(200)).text);
+      const res = await b.post({ ...hidden, username: XSS, password: XSS }).expect(400); // terms not accepted: form again
       expect(res.text).not.toContain('<script');
       expect(res.text).toContain('value="&lt;script&gt;');
-      const bad = await post({ ...hidden, uamip: XSS, username: 'x' }).expect(400);
+      const bad = await b.post({ ...hidden, uamip: XSS, username: 'x' }).expect(400);
       expect(bad.text).not.toContain('<script');
     });
   });
 
   describe('POST /portal/login', () => {
+    let b: ReturnType<typeof browser>;
+    beforeEach(() => (b = browser()));
     const uspotForm = async () =>
-      hiddenFields((await get('nasid=uspot-open&uamip=10.0.0.1&userurl=http%3A%2F%2Fexample.org%2F').expect(200)).text);
+      hiddenFields((await b.get('nasid=uspot-open&uamip=10.0.0.1&userurl=http%3A%2F%2Fexample.org%2F').expect(200)).text);
 
     it('refuses a missing or forged form token (CSRF), and a swapped hidden field', async () => {
       const hidden = await uspotForm();
@@ -314,7 +365,7 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
         { ...hidden, uamport: '80' },
         { ...hidden, userurl: 'http://evil.example/' },
       ]) {
-        const res = await post({ ...body, username: 'u', password: 'p', terms: '1' }).expect(403);
+        const res = await b.post({ ...body, username: 'u', password: 'p', terms: '1' }).expect(403);
         expect(res.text).toContain('The login form expired');
         expect(res.headers.location).toBeUndefined();
       }
@@ -322,21 +373,21 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
 
     it('requires terms acceptance when the router has terms, and a username', async () => {
       const hidden = await uspotForm();
-      const noTerms = await post({ ...hidden, username: 'u', password: 'p' }).expect(400);
+      const noTerms = await b.post({ ...hidden, username: 'u', password: 'p' }).expect(400);
       expect(noTerms.text).toContain('Please accept the terms of use.');
       expect(hiddenFields(noTerms.text).csrf).toBeDefined();
-      const noUser = await post({ ...hidden, username: ' ', password: 'p', terms: '1' }).expect(400);
+      const noUser = await b.post({ ...hidden, username: ' ', password: 'p', terms: '1' }).expect(400);
       expect(noUser.text).toContain('Please enter your username.');
-      const longPw = await post({ ...hidden, username: 'u', password: 'x'.repeat(129), terms: '1' }).expect(400);
+      const longPw = await b.post({ ...hidden, username: 'u', password: 'x'.repeat(129), terms: '1' }).expect(400);
       expect(longPw.text).toContain('Login failed');
     });
 
     it('re-validates uamip and the router profile', async () => {
       const hidden = await uspotForm();
-      await post({ ...hidden, uamip: '8.8.8.8', username: 'u', password: 'p', terms: '1' }).expect(400);
-      await post({ username: 'u', password: 'p' }).expect(400);
-      const genHidden = hiddenFields((await get('nasid=gen-1&uamip=10.0.0.1').expect(200)).text);
-      await post({ ...genHidden, username: 'u', password: 'p' }).expect(403); // the generic form carries no token
+      await b.post({ ...hidden, uamip: '8.8.8.8', username: 'u', password: 'p', terms: '1' }).expect(400);
+      await b.post({ username: 'u', password: 'p' }).expect(400);
+      const genHidden = hiddenFields((await b.get('nasid=gen-1&uamip=10.0.0.1').expect(200)).text);
+      await b.post({ ...genHidden, username: 'u', password: 'p' }).expect(403); // the generic form carries no token
     });
 
     it('needs the challenge when the router does CHAP', async () => {
@@ -344,14 +395,14 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
         { res: 'notyet', uamip: '10.0.0.1', uamport: '3990', nasid: 'uspot-chap' },
         { base: UAM_SERVER, secret: CHAP_SECRET },
       );
-      const hidden = hiddenFields((await get(q).expect(200)).text);
-      await post({ ...hidden, username: 'u', password: 'p' }).expect(400);
+      const hidden = hiddenFields((await b.get(q).expect(200)).text);
+      await b.post({ ...hidden, username: 'u', password: 'p' }).expect(400);
     });
 
     it('rate-limits per client IP: the 11th login within a minute gets a 429 page', async () => {
       const hidden = await uspotForm();
-      for (let i = 0; i < 10; i++) await post({ ...hidden, username: 'u', password: 'p', terms: '1' }).expect(303);
-      const res = await post({ ...hidden, username: 'u', password: 'p', terms: '1' }).expect(429);
+      for (let i = 0; i < 10; i++) await b.post({ ...hidden, username: 'u', password: 'p', terms: '1' }).expect(303);
+      const res = await b.post({ ...hidden, username: 'u', password: 'p', terms: '1' }).expect(429);
       expect(res.text).toContain('Too many attempts');
       expectPortalHeaders(res);
     });
@@ -361,7 +412,7 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
       // a well-formed JSON body reaches the portal and gets its HTML page.
       const broken = await request(t.url).post('/portal/login').set('content-type', 'application/json').send('{bad');
       expect(broken.status).toBe(400);
-      const json = await request(t.url).post('/portal/login').send({ uamip: '10.0.0.1', username: 'u' }).expect(403);
+      const json = await request(t.url).post('/portal/login').send({ uamip: '10.0.0.1', username: 'u' }).expect(400);
       expect(json.headers['content-type']).toBe('text/html; charset=utf-8');
     });
   });

@@ -34,3 +34,10 @@ export function uspotQuery(params: Record<string, string | undefined>, sign?: { 
   const md = createHash('md5').update(`${sign.base}?${q}`).update(sign.secret).digest('hex').toUpperCase();
   return `${q}&md=${md}`;
 }
+
+/** `Set-Cookie` headers of a response as the `Cookie` header a browser would send back. */
+export function cookieHeader(setCookie: string[] | string | undefined): string | undefined {
+  const list = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+  const pairs = list.map((c) => c.split(';')[0]).filter(Boolean);
+  return pairs.length ? pairs.join('; ') : undefined;
+}

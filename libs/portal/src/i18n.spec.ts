@@ -21,8 +21,16 @@ describe('i18n', () => {
     }
   });
 
-  it('maps reason codes and falls back to a generic failure', () => {
-    expect(reasonText(messages('en'), 'wrong_password')).toBe('Wrong password.');
+  it.each(['unknown_user', 'wrong_password', 'bad_password', 'banned', 'disabled', 'restricted', 'api_unavailable'])(
+    'says the same for %s as for any failed login: nothing tells whether the account exists',
+    (code) => {
+      for (const l of LANGS) expect(reasonText(messages(l), code)).toBe(messages(l).loginFailed);
+    },
+  );
+
+  it('tells the account holder what they can act on, and falls back to the generic failure', () => {
+    expect(reasonText(messages('en'), 'quota_exceeded')).toBe('Your data allowance is used up.');
+    expect(reasonText(messages('en'), 'max_sessions')).toBe('This account is already logged in on too many devices.');
     expect(reasonText(messages('de'), 'expired')).toBe('Ihr Zugang ist abgelaufen.');
     expect(reasonText(messages('en'), 'toString')).toBe(messages('en').loginFailed);
     expect(reasonText(messages('en'), 'something_new')).toBe(messages('en').loginFailed);

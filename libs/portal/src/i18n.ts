@@ -3,9 +3,13 @@
 export const LANGS = ['en', 'de'] as const;
 export type Lang = (typeof LANGS)[number];
 
-/** Reason codes the RADIUS side stores in auth_events.reason. */
-export type ReasonCode =
-  'wrong_password' | 'unknown_user' | 'expired' | 'quota_exceeded' | 'banned' | 'disabled' | 'max_sessions' | 'restricted';
+/**
+ * Reject reasons (auth_events.reason) the account holder needs to hear to act on them.
+ * Everything else (unknown user, wrong password, blocked, disabled, restricted, and any
+ * code added later) is one message, so the page never tells whether an account exists.
+ */
+export const HOLDER_REASONS = ['expired', 'quota_exceeded', 'max_sessions'] as const;
+export type HolderReason = (typeof HOLDER_REASONS)[number];
 
 export interface Messages {
   defaultTitle: string;
@@ -39,7 +43,7 @@ export interface Messages {
   usernameRequired: string;
   loginFailed: string;
   routerTimeout: string;
-  reasons: Record<ReasonCode, string>;
+  reasons: Record<HolderReason, string>;
 }
 
 const en: Messages = {
@@ -75,14 +79,9 @@ const en: Messages = {
   loginFailed: 'Login failed. Please check your username and password.',
   routerTimeout: 'The hotspot could not reach the login server. Please try again.',
   reasons: {
-    wrong_password: 'Wrong password.',
-    unknown_user: 'Unknown username.',
     expired: 'Your account has expired.',
     quota_exceeded: 'Your data allowance is used up.',
-    banned: 'This account is blocked.',
-    disabled: 'This account is disabled.',
     max_sessions: 'This account is already logged in on too many devices.',
-    restricted: 'This account may only use limited access. Please contact the operator.',
   },
 };
 
@@ -122,14 +121,9 @@ const de: Messages = {
   loginFailed: 'Anmeldung fehlgeschlagen. Bitte prüfen Sie Benutzername und Passwort.',
   routerTimeout: 'Der Hotspot konnte den Anmeldeserver nicht erreichen. Bitte versuchen Sie es erneut.',
   reasons: {
-    wrong_password: 'Falsches Passwort.',
-    unknown_user: 'Unbekannter Benutzername.',
     expired: 'Ihr Zugang ist abgelaufen.',
     quota_exceeded: 'Ihr Datenvolumen ist aufgebraucht.',
-    banned: 'Dieser Zugang ist gesperrt.',
-    disabled: 'Dieser Zugang ist deaktiviert.',
     max_sessions: 'Dieser Zugang ist bereits auf zu vielen Geräten angemeldet.',
-    restricted: 'Dieser Zugang ist nur eingeschränkt nutzbar. Bitte wenden Sie sich an den Betreiber.',
   },
 };
 
@@ -165,7 +159,7 @@ export function pickLang(param: string | undefined, acceptLanguage: string | und
   return 'en';
 }
 
-/** Friendly text for a stored reason code; unknown codes get the generic message. */
+/** The holder's reasons get their own text; every other code the one login-failed message. */
 export function reasonText(m: Messages, code: string | null | undefined): string {
-  return code && Object.prototype.hasOwnProperty.call(m.reasons, code) ? m.reasons[code as ReasonCode] : m.loginFailed;
+  return code && (HOLDER_REASONS as readonly string[]).includes(code) ? m.reasons[code as HolderReason] : m.loginFailed;
 }

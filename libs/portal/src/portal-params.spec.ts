@@ -8,9 +8,66 @@ const ok = (q: Record<string, unknown>, o = opts) => {
 };
 
 describe('parsePortalParams', () => {
-  it('requires uamip (invalid access method)', () => {
+  it('requires uamip or a MikroTik link-login-only (invalid access method)', () => {
     expect(parsePortalParams({}, opts)).toEqual({ ok: false, error: 'invalid_access' });
     expect(parsePortalParams({ uamip: '  ' }, opts)).toEqual({ ok: false, error: 'invalid_access' });
+    expect(ok({ 'link-login-only': 'http://10.5.50.1/login' }).loginTarget).toEqual({
+      url: 'http://10.5.50.1/login',
+      origin: 'http://10.5.50.1',
+      host: '10.5.50.1',
+    });
+  });
+
+  it.each([
+    ['http://hotspot.cafe.example/login', 'hotspot.cafe.example'],
+    ['https://Hotspot.Lan:8443/login', 'hotspot.lan'],
+    ['http://10.5.50.1:8080/login', '10.5.50.1'],
+  ])('accepts the login target %s', (target, host) => {
+    expect(ok({ 'link-login-only': target }).loginTarget?.host).toBe(host);
+  });
+
+  it.each([
+    'javascript:alert(1)',
+    'ftp://10.5.50.1/login',
+    'http://8.8.8.8/login',
+    'http://127.0.0.1/login',
+    'http://user:pw@10.5.50.1/login',
+    'http://10.5.50.1/login?x=1',
+    'http://10.5.50.1/other',
+    'http://10.5.50.1/login#x',
+    'http://hot_spot.lan/login',
+    'not a url',
+  ])('refuses the login target %s', (target) => {
+    expect(parsePortalParams({ 'link-login-only': target }, opts)).toEqual({ ok: false, error: 'bad_login_target' });
+  });
+
+  it('takes RouterOS link-orig as the userurl, chap-id/chap-challenge only octal-escaped, error as printable text', () => {
+    const p = ok({
+      'link-login-only': 'http://10.5.50.1/login',
+      'link-orig': 'http://example.org/',
+      'chap-id': '\\371',
+      'chap-challenge': '\\357\\015',
+      error: 'invalid username or password',
+    });
+    expect(p).toMatchObject({
+      userurl: 'http://example.org/',
+      chapId: '\\371',
+      chapChallenge: '\\357\\015',
+      error: 'invalid username or password',
+    });
+    const bad = ok({ 'link-login-only': 'http://10.5.50.1/login', 'chap-id': '371', 'chap-challenge': 'x', error: 'a\u0007b' });
+    expect(bad).toMatchObject({ chapId: undefined, chapChallenge: undefined, error: undefined });
+  });
+
+  it.each([
+    ['Cafe Bar 1', 'Cafe Bar 1'],
+    ["Jo's Café #2", "Jo's Café #2"],
+    ['a\tb', undefined],
+    ['a\u200bb', undefined],
+    ['\ud800', undefined],
+    ['x'.repeat(254), undefined],
+  ])('nasid %j -> %j (any printable text)', (nasid, expected) => {
+    expect(ok({ uamip: '10.0.0.1', nasid }).nasid).toBe(expected);
   });
 
   it.each(['8.8.8.8', 'router.lan', 'evil.example.com', '192.168.1.300', '::1', '127.0.0.1', '10.0.0.1:80', '0x0a000001'])(
@@ -61,7 +118,7 @@ describe('parsePortalParams', () => {
   it('drops malformed optional values instead of failing', () => {
     const p = ok({
       uamip: '10.0.0.1',
-      nasid: 'a b',
+      nasid: 'a\u0000b',
       mac: 'zz',
       challenge: 'abc',
       md: 'x',

@@ -18,7 +18,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PORTAL_ASSETS } from './assets/assets';
 import { messages } from './i18n';
+import { parseCookies } from './portal-cookies';
 import { PortalResponse, PortalService } from './portal.service';
+import { RequestViewer } from './request-viewer';
 import { PORTAL_SECURITY_HEADERS } from './security-headers';
 import { messagePage } from './templates/pages';
 
@@ -32,6 +34,7 @@ const ERROR_PAGE = (status: number): PortalResponse => {
 
 function send(reply: FastifyReply, res: PortalResponse): void {
   reply.headers(PORTAL_SECURITY_HEADERS).header('cache-control', 'no-store').status(res.status);
+  if (res.cookies?.length) reply.header('set-cookie', res.cookies);
   if (res.location) reply.header('location', res.location).send();
   else reply.type('text/html; charset=utf-8').send(res.html);
 }
@@ -57,6 +60,7 @@ export class PortalController implements OnModuleInit {
 
   constructor(
     private readonly portal: PortalService,
+    private readonly viewer: RequestViewer,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
@@ -81,8 +85,9 @@ export class PortalController implements OnModuleInit {
       await this.portal.show({
         query: (req.query ?? {}) as Record<string, unknown>,
         url: req.url,
-        origin: `${req.protocol}://${req.host}`,
+        view: this.viewer.view(req),
         acceptLanguage: req.headers['accept-language'],
+        cookies: parseCookies(req.headers.cookie),
       }),
     );
   }
@@ -90,7 +95,16 @@ export class PortalController implements OnModuleInit {
   @Post('login')
   async login(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
-    send(reply, await this.portal.login({ body, clientIp: req.ip, acceptLanguage: req.headers['accept-language'] }));
+    send(
+      reply,
+      await this.portal.login({
+        body,
+        view: this.viewer.view(req),
+        headers: req.headers,
+        acceptLanguage: req.headers['accept-language'],
+        cookies: parseCookies(req.headers.cookie),
+      }),
+    );
   }
 
   @Get('assets/:name')

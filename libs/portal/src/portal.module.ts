@@ -5,6 +5,7 @@ import { PortalController } from './portal.controller';
 import { PortalDirectory } from './portal-directory.service';
 import { PORTAL_OPTIONS, portalOptionsFromEnv } from './portal-options';
 import { PortalService } from './portal.service';
+import { RequestViewer } from './request-viewer';
 
 /** The captive-portal (UAM) login page: GET /portal, POST /portal/login, /portal/assets/*. */
 @Module({
@@ -16,6 +17,7 @@ import { PortalService } from './portal.service';
     LoginRateLimiter,
     PortalDirectory,
     PortalService,
+    RequestViewer,
   ],
   exports: [PortalService],
 })

@@ -8,7 +8,10 @@ import { PortalService } from './portal.service';
 describe('PortalService', () => {
   const uspot: PortalRouter = {
     id: 'r1',
+    nasIdentifier: 'x',
     vendor: 'uspot',
+    uamAddresses: ['10.0.0.1', '127.0.0.1'],
+    uamHostname: null,
     uamSecret: null,
     uamServer: null,
     uamPort: null,
@@ -21,37 +24,51 @@ describe('PortalService', () => {
     new PortalService(directory as PortalDirectory, new LoginRateLimiter(), { allowLoopbackUamip }, {
       secretKey: randomBytes(32),
     } as AppConfig);
-  const show = (svc: PortalService, query: Record<string, string>) =>
-    svc.show({ query, url: '/portal', origin: 'http://portal', acceptLanguage: undefined });
+  const view = { clientIp: '1.2.3.4', origin: 'http://portal', pathPrefix: '' };
+  const show = (svc: PortalService, query: Record<string, string>, cookies: Record<string, string> = {}) =>
+    svc.show({ query, url: '/portal', view, cookies });
 
   it('answers 503 with a readable page when the router lookup fails', async () => {
-    const res = await show(make({ router: () => Promise.reject(new Error('db down')) }), { uamip: '10.0.0.1', nasid: 'x' });
+    const res = await show(make({ routerFor: () => Promise.reject(new Error('db down')) }), { uamip: '10.0.0.1', nasid: 'x' });
     expect(res.status).toBe(503);
     expect(res.html).toContain('Login temporarily unavailable');
   });
 
   it('still shows the form with a generic failure when the reason lookup fails', async () => {
-    const svc = make({ router: async () => uspot, rejectReason: () => Promise.reject(new Error('db down')) });
-    const res = await show(svc, { uamip: '10.0.0.1', nasid: 'x', res: 'reject', mac: 'aa:bb:cc:dd:ee:ff' });
+    const svc = make({ routerFor: async () => uspot, rejectReason: () => Promise.reject(new Error('db down')) });
+    // A real attempt cookie, from a real login through this service.
+    const form = await show(svc, { uamip: '10.0.0.1', nasid: 'x' });
+    const cookie = form.cookies![0].split(';')[0].split('=');
+    const hidden = Object.fromEntries([...form.html!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const cookies = { [cookie[0]]: cookie[1] };
+    const login = await svc.login({ body: { ...hidden, username: 'bob', password: 'x' }, view, headers: { origin: view.origin }, cookies });
+    const attempt = login.cookies![0].split(';')[0].split(/=(.*)/s);
+    const res = await show(svc, { uamip: '10.0.0.1', nasid: 'x', res: 'reject' }, { ...cookies, [attempt[0]]: attempt[1] });
     expect(res.status).toBe(200);
     expect(res.html).toContain('Login failed');
     expect(res.html).toContain('action="/portal/login"');
   });
 
   it('honours the loopback switch', async () => {
-    const dir = { router: async () => null };
+    const dir = { routerFor: async () => uspot };
     expect((await show(make(dir), { uamip: '127.0.0.1' })).status).toBe(400);
     expect((await show(make(dir, true), { uamip: '127.0.0.1' })).status).toBe(200);
   });
 
   it('never puts the password in a log line', async () => {
-    const svc = make({ router: async () => uspot });
+    const svc = make({ routerFor: async () => uspot });
     const logs: string[] = [];
     const log = (svc as unknown as { log: { log: (m: string) => void } }).log;
     log.log = (m: string) => void logs.push(m);
     const page = await show(svc, { uamip: '10.0.0.1', nasid: 'x' });
     const hidden = Object.fromEntries([...page.html!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    const res = await svc.login({ body: { ...hidden, username: 'bob', password: 'hunter2-secret' }, clientIp: '1.2.3.4' });
+    const [name, value] = page.cookies![0].split(';')[0].split('=');
+    const res = await svc.login({
+      body: { ...hidden, username: 'bob', password: 'hunter2-secret' },
+      view,
+      headers: { origin: view.origin },
+      cookies: { [name]: value },
+    });
     expect(res.status).toBe(303);
     expect(logs.join('\n')).toContain('bob');
     expect(logs.join('\n')).not.toContain('hunter2');

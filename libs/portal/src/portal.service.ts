@@ -1,47 +1,85 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppConfig, RouterVendor } from '@app/aaa';
+import type { IncomingHttpHeaders } from 'node:http';
+import { AppConfig } from '@app/aaa';
 import { deriveFormKey, signForm, verifyForm } from './form-token';
-import { Lang, Messages, messages, pickLang, reasonText } from './i18n';
+import { Lang, messages, pickLang, reasonText } from './i18n';
+import { mikrotikChapPassword } from './mikrotik-chap';
+import { attemptCookie, clientCookie, clientIdOf, CookieScope, deriveAttemptKey, newClientId, verifyAttempt } from './portal-cookies';
 import { firstString, ParamError, parsePortalParams, PortalParams } from './portal-params';
 import { PortalDirectory, PortalRouter } from './portal-directory.service';
 import { PORTAL_OPTIONS, PortalOptions } from './portal-options';
 import { LoginRateLimiter } from './login-rate-limiter';
+import { RequestView, sameOrigin } from './request-view';
 import { connectedPage, loggedOutPage, loginPage, messagePage, PageContext } from './templates/pages';
 import { SafeHtml } from './templates/html';
+import { addressAllowed, linkBoundToRouter } from './uam-binding';
 import { chapResponse, verifyMd } from './uam-signature';
-import { formTarget, loginAgainUrl, logoffUrl, resolveUamPort, uspotLogonUrl } from './vendor-profiles';
+import {
+  coovaLogonUrl,
+  formTarget,
+  LoginContext,
+  loginAgainUrl,
+  logoffUrl,
+  mikrotikLoginUrl,
+  mikrotikTarget,
+  resolveUamPort,
+  uspotLogonUrl,
+} from './vendor-profiles';
 
-/** What the controller sends: a page, or a redirect to the router. */
+/** What the controller sends: a page, or a redirect to the router, plus cookies. */
 export interface PortalResponse {
   status: number;
   html?: string;
   location?: string;
+  cookies?: string[];
 }
 
 export interface ShowRequest {
   query: Record<string, unknown>;
   /** Raw request URL (path + query) exactly as received: `md` covers these bytes. */
   url: string;
-  /** scheme://host of the request, used when the router has no uam_server. */
-  origin: string;
+  view: RequestView;
   acceptLanguage?: string;
+  cookies: Record<string, string>;
 }
 
 export interface LoginRequest {
   body: Record<string, unknown>;
-  clientIp: string;
+  view: RequestView;
+  /** Origin and Referer: the form must come from the portal's own pages. */
+  headers: IncomingHttpHeaders;
   acceptLanguage?: string;
+  cookies: Record<string, string>;
 }
 
 /** Hidden fields of the portal's own form; the form token signs exactly these. */
-const SIGNED_FIELDS = ['uamip', 'uamport', 'userurl', 'nasid', 'challenge', 'lang'] as const;
+const SIGNED_FIELDS = [
+  'uamip',
+  'uamport',
+  'userurl',
+  'nasid',
+  'challenge',
+  'lang',
+  'link-login-only',
+  'chap-id',
+  'chap-challenge',
+] as const;
 
-type Ctx = Pick<PortalParams, 'uamip' | 'userurl' | 'nasid' | 'challenge'> & { uamport: number; vendor: RouterVendor };
+/** RouterOS's $(error) when its RADIUS server did not answer. */
+const ROUTER_TIMEOUT = /not responding|timed? ?out/i;
+
+/** The one place the portal reads a username from its form (trimmed, at most a RADIUS attribute). */
+export function formUsername(body: Record<string, unknown>): string | undefined {
+  return firstString(body, 'username', 253);
+}
 
 @Injectable()
 export class PortalService {
   private readonly log = new Logger('Portal');
   private readonly formKey: Buffer;
+  private readonly attemptKey: Buffer;
+  /** Routers already reported for lacking uamAddresses (one warning each per process). */
+  private readonly unboundWarned = new Set<string>();
 
   constructor(
     private readonly directory: PortalDirectory,
@@ -50,6 +88,7 @@ export class PortalService {
     config: AppConfig,
   ) {
     this.formKey = deriveFormKey(config.secretKey);
+    this.attemptKey = deriveAttemptKey(config.secretKey);
   }
 
   /** GET /portal: the router's redirect, in any result state. */
@@ -58,97 +97,157 @@ export class PortalService {
     if (!parsed.ok) return this.paramProblem(pickLang(firstString(req.query, 'lang'), req.acceptLanguage), parsed.error);
     const p = parsed.params;
     const lang = pickLang(p.lang, req.acceptLanguage);
-    const router = await this.directory.router(p.nasid).catch((err) => this.lookupFailed(err));
+    const router = await this.directory.routerFor(p.nasid).catch((err) => this.lookupFailed(err));
     if (router === undefined) return this.unavailable(lang);
+    if (router === null) return this.invalidAccess(lang);
     const pc = this.pageContext(lang, router);
-    if (router?.uamSecret) {
+    if (router.uamSecret) {
       const [path, query = ''] = req.url.split(/\?(.*)/s);
-      if (!verifyMd(router.uamServer ?? req.origin + path, query, router.uamSecret)) {
-        return page(403, messagePage(pc, pc.m.badSignatureHeading, pc.m.badSignatureText));
-      }
+      const base = router.uamServer ?? req.view.origin + req.view.pathPrefix + path;
+      if (!verifyMd(base, query, router.uamSecret)) return page(403, messagePage(pc, pc.m.badSignatureHeading, pc.m.badSignatureText));
     }
-    const vendor = router?.vendor ?? 'generic';
-    const ctx: Ctx = { ...p, vendor, uamport: resolveUamPort(vendor, router?.uamPort, p.uamport) };
+    if (!this.bound(router, p)) return this.invalidAccess(lang);
+    const ctx = this.context(router, p, lang);
     switch (p.res) {
       case 'success':
       case 'already':
-        return page(
-          200,
-          connectedPage(pc, {
-            userurl: p.userurl,
-            logoffUrl: logoffUrl(vendor, p.uamip, ctx.uamport),
-            reply: p.reply,
-            timeleft: p.timeleft,
-          }),
-        );
+        return page(200, connectedPage(pc, { userurl: p.userurl, logoffUrl: logoffUrl(ctx), reply: p.reply, timeleft: p.timeleft }));
       case 'logoff':
-        return page(200, loggedOutPage(pc, loginAgainUrl(vendor, p.uamip, ctx.uamport, p.userurl)));
+        return page(200, loggedOutPage(pc, loginAgainUrl(ctx)));
       case 'reject':
       case 'failed':
-        return page(200, this.form(pc, router, ctx, await this.rejectText(pc.m, router, p)));
+        return this.formPage(200, pc, router, ctx, req, await this.failureText(pc, router, p, req.cookies));
       default:
-        return page(200, this.form(pc, router, ctx));
+        // RouterOS never redirects with res=: a failed login re-serves login.html with $(error).
+        return this.formPage(200, pc, router, ctx, req, p.error ? await this.failureText(pc, router, p, req.cookies) : undefined);
     }
   }
 
-  /** POST /portal/login: uspot only; turns the form into the router's /logon redirect. */
+  /** POST /portal/login: checks the form, then redirects the browser to the router's login with the credentials it takes. */
   async login(req: LoginRequest): Promise<PortalResponse> {
     const body = req.body;
     const lang = pickLang(firstString(body, 'lang'), req.acceptLanguage);
     const m = messages(lang);
-    if (!this.limiter.take(req.clientIp)) return page(429, messagePage(this.pageContext(lang, null), m.tooManyHeading, m.tooManyText));
+    if (!this.limiter.take(req.view.clientIp)) return page(429, messagePage(this.pageContext(lang, null), m.tooManyHeading, m.tooManyText));
     const parsed = parsePortalParams(body, { allowLoopback: this.options.allowLoopbackUamip });
     if (!parsed.ok) return this.paramProblem(lang, parsed.error);
     const p = parsed.params;
+    const router = await this.directory.routerFor(p.nasid).catch((err) => this.lookupFailed(err));
+    if (router === undefined) return this.unavailable(lang);
+    if (router === null) return this.invalidAccess(lang);
+    const pc = this.pageContext(lang, router);
     const signed: Record<string, string> = {};
     for (const k of SIGNED_FIELDS) if (typeof body[k] === 'string') signed[k] = body[k] as string;
-    const router = await this.directory.router(p.nasid).catch((err) => this.lookupFailed(err));
-    if (router === undefined) return this.unavailable(lang);
-    const pc = this.pageContext(lang, router);
-    if (!verifyForm(this.formKey, signed, firstString(body, 'csrf', 100))) {
+    const clientId = clientIdOf(req.cookies);
+    // Login CSRF: the form must come from our own page, in the browser that got it.
+    if (!sameOrigin(req.headers, req.view.origin) || !verifyForm(this.formKey, signed, clientId, firstString(body, 'csrf', 100))) {
       return page(403, messagePage(pc, m.formExpiredHeading, m.formExpiredText, { href: p.userurl, label: m.loginAgain }));
     }
-    if (router?.vendor !== 'uspot') return page(400, messagePage(pc, m.badRequestHeading, m.badRequestText));
-    const ctx: Ctx = { ...p, vendor: 'uspot', uamport: resolveUamPort('uspot', router.uamPort, p.uamport) };
-    const username = firstString(body, 'username', 253);
+    if (!this.bound(router, p)) return this.invalidAccess(lang);
+    const ctx = this.context(router, p, lang);
+    if (!formTarget(ctx).viaPortal) return page(400, messagePage(pc, m.badRequestHeading, m.badRequestText));
+    const username = formUsername(body);
     const password = typeof body.password === 'string' ? body.password : '';
-    if (router.termsText && body.terms !== '1' && body.terms !== 'on') {
-      return page(400, this.form(pc, router, ctx, m.termsRequired, username));
-    }
-    if (!username) return page(400, this.form(pc, router, ctx, m.usernameRequired));
-    if (password.length > 128) return page(400, this.form(pc, router, ctx, m.loginFailed, username));
-    if (router.uamSecret && !p.challenge) return page(400, messagePage(pc, m.badRequestHeading, m.badRequestText));
+    const again = (error: string, name?: string) => this.formPage(400, pc, router, ctx, req, error, name);
+    if (router.termsText && body.terms !== '1' && body.terms !== 'on') return again(m.termsRequired, username);
+    if (!username) return again(m.usernameRequired);
+    if (password.length > 128) return again(m.loginFailed, username);
+    const location = this.routerLogin(router, ctx, username, password);
+    if (!location) return page(400, messagePage(pc, m.badRequestHeading, m.badRequestText));
     // Only the username is logged: the password never leaves this function except inside the redirect.
-    this.log.log(`uspot logon redirect nasid=${p.nasid} user=${JSON.stringify(username)} chap=${!!router.uamSecret}`);
+    this.log.log(`${router.vendor} login redirect nasid=${JSON.stringify(router.nasIdentifier)} user=${JSON.stringify(username)}`);
+    const attempt = attemptCookie(this.attemptKey, { routerId: router.id, username, at: Date.now() }, cookieScope(req.view));
+    return { status: 303, location, cookies: [attempt] };
+  }
+
+  /** The router's own login URL, carrying only what that router accepts (CHAP wherever the link allows it). */
+  private routerLogin(router: PortalRouter, ctx: LoginContext, username: string, password: string): string | undefined {
+    const base = { uamip: ctx.uamip!, uamport: ctx.uamport, username, lang: ctx.lang, userurl: ctx.userurl, loginPath: router.loginPath };
+    switch (router.vendor) {
+      case 'uspot':
+        // With a uam_secret uspot's challenge is mixed with it; without a challenge only the plain password is possible.
+        if (router.uamSecret && !ctx.challenge) return undefined;
+        return uspotLogonUrl({
+          ...base,
+          password,
+          chapResponse: ctx.challenge ? chapResponse(password, ctx.challenge, router.uamSecret) : undefined,
+        });
+      case 'coova':
+        // CoovaChilli without `nochallenge` takes no plain password; a link without a challenge is refused.
+        return ctx.challenge
+          ? coovaLogonUrl({ ...base, chapResponse: chapResponse(password, ctx.challenge, router.uamSecret) })
+          : undefined;
+      case 'mikrotik': {
+        const hex = mikrotikChapPassword(ctx.chapId!, password, ctx.chapChallenge!);
+        return hex ? mikrotikLoginUrl(mikrotikTarget(ctx), username, hex, ctx.userurl) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * The link may only send credentials to the router it names (issue 11 §5): MikroTik by
+   * uamip and/or link-login-only, every other vendor by uamip.
+   */
+  private bound(router: PortalRouter, p: PortalParams): boolean {
+    const ok =
+      router.vendor === 'mikrotik'
+        ? linkBoundToRouter(router, { uamip: p.uamip, loginTarget: p.loginTarget })
+        : !!p.uamip && addressAllowed(router, p.uamip);
+    if (!ok && router.uamAddresses.length === 0 && !router.uamHostname && !this.unboundWarned.has(router.id)) {
+      this.unboundWarned.add(router.id);
+      this.log.warn(`router ${JSON.stringify(router.nasIdentifier)} has no uamAddresses: the portal refuses its links until they are set`);
+    }
+    return ok;
+  }
+
+  private context(router: PortalRouter, p: PortalParams, lang: Lang): LoginContext {
     return {
-      status: 303,
-      location: uspotLogonUrl({
-        uamip: p.uamip,
-        uamport: ctx.uamport,
-        username,
-        password,
-        lang,
-        userurl: p.userurl,
-        loginPath: router.loginPath,
-        chapResponse: router.uamSecret ? chapResponse(password, p.challenge!, router.uamSecret) : undefined,
-      }),
+      vendor: router.vendor,
+      uamip: p.uamip,
+      uamport: resolveUamPort(router.vendor, router.uamPort, p.uamport),
+      loginTarget: p.loginTarget,
+      userurl: p.userurl,
+      nasid: p.nasid,
+      challenge: p.challenge,
+      chapId: p.chapId,
+      chapChallenge: p.chapChallenge,
+      lang,
+      loginPath: router.loginPath,
     };
   }
 
-  private form(pc: PageContext, router: PortalRouter | null, ctx: Ctx, error?: string, username?: string): string {
-    const target = formTarget({ ...ctx, lang: pc.lang, loginPath: router?.loginPath });
-    if (target.viaPortal) target.hidden.csrf = signForm(this.formKey, target.hidden);
-    return loginPage(pc, { target, termsText: router?.termsText, error, username }).value;
+  /** The login form, its token bound to this browser's client cookie (set here if it has none). */
+  private formPage(
+    status: number,
+    pc: PageContext,
+    router: PortalRouter,
+    ctx: LoginContext,
+    req: { view: RequestView; cookies: Record<string, string> },
+    error?: string,
+    username?: string,
+  ): PortalResponse {
+    const known = clientIdOf(req.cookies);
+    const clientId = known ?? newClientId();
+    const target = formTarget(ctx);
+    if (target.viaPortal) target.hidden.csrf = signForm(this.formKey, target.hidden, clientId);
+    const html = loginPage(pc, { target, termsText: router.termsText, error, username }).value;
+    return { status, html, cookies: known ? undefined : [clientCookie(clientId, cookieScope(req.view))] };
   }
 
-  /** Coova sends `reply`; uspot sends nothing, so ask the RADIUS log for this device. */
-  private async rejectText(m: Messages, router: PortalRouter | null, p: PortalParams): Promise<string> {
-    if (p.reply) return p.reply;
-    if (router && p.mac) {
-      const code = await this.directory.rejectReason(router.id, p.mac).catch((err) => void this.lookupFailed(err));
-      if (code) return reasonText(m, code);
-    }
-    return p.reason === 'timeout' ? m.routerTimeout : m.loginFailed;
+  /**
+   * One message for every failed login, except what the account holder needs to know
+   * (expired, quota, device limit), and that only to the browser that typed the username:
+   * the reason is looked up by the username in its signed cookie, never by the MAC in a link.
+   * A `reply=` in the link is not shown: it is unsigned text, or the router's RADIUS detail.
+   */
+  private async failureText(pc: PageContext, router: PortalRouter, p: PortalParams, cookies: Record<string, string>): Promise<string> {
+    if (p.reason === 'timeout' || ROUTER_TIMEOUT.test(p.error ?? '')) return pc.m.routerTimeout;
+    const attempt = verifyAttempt(this.attemptKey, cookies);
+    if (!attempt || attempt.routerId !== router.id) return pc.m.loginFailed;
+    const code = await this.directory.rejectReason(router.id, attempt.username, attempt.at).catch((err) => void this.lookupFailed(err));
+    return reasonText(pc.m, code);
   }
 
   private pageContext(lang: Lang, router: PortalRouter | null): PageContext {
@@ -157,10 +256,15 @@ export class PortalService {
   }
 
   private paramProblem(lang: Lang, error: ParamError): PortalResponse {
+    if (error === 'invalid_access' || error === 'bad_login_target') return this.invalidAccess(lang);
     const pc = this.pageContext(lang, null);
-    return error === 'invalid_access'
-      ? page(400, messagePage(pc, pc.m.invalidAccessHeading, pc.m.invalidAccessText))
-      : page(400, messagePage(pc, pc.m.badRequestHeading, pc.m.badRequestText));
+    return page(400, messagePage(pc, pc.m.badRequestHeading, pc.m.badRequestText));
+  }
+
+  /** Opened without the router, or with a link that does not belong to the router it names. */
+  private invalidAccess(lang: Lang): PortalResponse {
+    const pc = this.pageContext(lang, null);
+    return page(400, messagePage(pc, pc.m.invalidAccessHeading, pc.m.invalidAccessText));
   }
 
   private unavailable(lang: Lang): PortalResponse {
@@ -172,6 +276,10 @@ export class PortalService {
     this.log.warn(`portal lookup failed: ${(err as Error)?.message ?? err}`);
     return undefined;
   }
+}
+
+function cookieScope(view: RequestView): CookieScope {
+  return { secure: view.origin.startsWith('https:'), pathPrefix: view.pathPrefix };
 }
 
 function page(status: number, body: SafeHtml | string): PortalResponse {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chapChallenge, chapResponse, computeMd, verifyMd } from './uam-signature';
+import { chapChallenge, chapResponse, computeMd, signedQueryCandidates, verifyMd } from './uam-signature';
 
 const md5hex = (b: Buffer | string) => createHash('md5').update(b).digest('hex');
 
@@ -25,6 +25,47 @@ describe('md signature', () => {
     expect(verifyMd(base, query, secret)).toBe(false);
     expect(verifyMd(base, `${query}&md=`, secret)).toBe(false);
     expect(verifyMd(base, `${query}&md=${md}&uamip=8.8.8.8`, secret)).toBe(false);
+  });
+});
+
+describe('md over what the browser sent (uspot portal.uc writes mac/called/nasid/ssid raw)', () => {
+  const base = 'https://portal.example.org/portal/';
+  const secret = 'uam-secret-1';
+  /** What uspot signed, what arrived after the browser re-encoded it. */
+  const cases: [string, string, string][] = [
+    ['space in a raw ssid', 'res=notyet&nasid=n1&ssid=Cafe WiFi', 'res=notyet&nasid=n1&ssid=Cafe%20WiFi'],
+    [
+      "' left raw in userurl by lucihttp",
+      "res=notyet&userurl=http%3A%2F%2Fx%2F%3Fq%3D'a'",
+      'res=notyet&userurl=http%3A%2F%2Fx%2F%3Fq%3D%27a%27',
+    ],
+    ['UTF-8 and quotes in a raw ssid', 'ssid=Caf\u00c3\u00a9 "A<B>"', 'ssid=Caf%C3%A9%20%22A%3CB%3E%22'],
+    ['a raw & inside the ssid', 'ssid=A&B C&sessionid=1', 'ssid=A&B%20C&sessionid=1'],
+    [
+      'nasid with spaces and userurl with encoded spaces',
+      'nasid=Cafe Bar&userurl=http%3A%2F%2Fx%2F%20y',
+      'nasid=Cafe%20Bar&userurl=http%3A%2F%2Fx%2F%20y',
+    ],
+  ];
+
+  it.each(cases)('%s verifies', (_, signed, arrived) => {
+    const md = computeMd(Buffer.concat([Buffer.from(`${base}?`), Buffer.from(signed, 'latin1')]), secret);
+    expect(signedQueryCandidates(arrived)).toContain(signed);
+    expect(verifyMd(base, `${arrived}&md=${md}`, secret)).toBe(true);
+  });
+
+  it.each([
+    ['a space swapped for +', 'ssid=Cafe WiFi', 'ssid=Cafe+WiFi'],
+    ['an encoded space in userurl decoded', 'userurl=http%3A%2F%2Fx%2F%20y', 'userurl=http%3A%2F%2Fx%2F y'],
+    ['a different character', 'ssid=Cafe WiFi', 'ssid=Cafe%21WiFi'],
+    ['a %22 in userurl (lucihttp encodes ")', 'userurl=a%22b', 'userurl=a"b'],
+  ])('%s does not', (_, signed, arrived) => {
+    const md = computeMd(`${base}?${signed}`, secret);
+    expect(verifyMd(base, `${arrived}&md=${md}`, secret)).toBe(false);
+  });
+
+  it('leaves a query nothing was re-encoded in as the only candidate', () => {
+    expect(signedQueryCandidates('res=notyet&mac=aa%3Abb')).toEqual(['res=notyet&mac=aa%3Abb']);
   });
 });
 

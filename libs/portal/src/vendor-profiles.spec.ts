@@ -1,4 +1,13 @@
-import { defaultUamPort, formTarget, loginAgainUrl, logoffUrl, resolveUamPort, uspotLogonUrl } from './vendor-profiles';
+import {
+  coovaLogonUrl,
+  defaultUamPort,
+  formTarget,
+  loginAgainUrl,
+  logoffUrl,
+  mikrotikLoginUrl,
+  resolveUamPort,
+  uspotLogonUrl,
+} from './vendor-profiles';
 
 const base = { uamip: '10.1.0.1', uamport: 80, userurl: 'http://example.org/', nasid: 'n1', lang: 'en' };
 
@@ -7,6 +16,7 @@ describe('vendor profiles', () => {
     expect(defaultUamPort('generic')).toBe(80);
     expect(defaultUamPort('mikrotik')).toBe(80);
     expect(defaultUamPort('uspot')).toBe(3990);
+    expect(defaultUamPort('coova')).toBe(3990);
     expect(resolveUamPort('uspot', null, undefined)).toBe(3990);
     expect(resolveUamPort('uspot', null, 4000)).toBe(4000);
     expect(resolveUamPort('uspot', 3991, 4000)).toBe(3991);
@@ -22,11 +32,54 @@ describe('vendor profiles', () => {
     expect(formTarget({ ...base, vendor: 'generic', uamport: 3990, loginPath: '/logon' }).action).toBe('http://10.1.0.1:3990/logon');
   });
 
-  it('mikrotik posts to http://uamip/login with dst, adding the port only when not 80', () => {
+  it('mikrotik http-pap posts straight to http://uamip/login with dst, adding the port only when not 80', () => {
     const t = formTarget({ ...base, vendor: 'mikrotik' });
     expect(t.action).toBe('http://10.1.0.1/login');
     expect(t.hidden.dst).toBe('http://example.org/');
     expect(formTarget({ ...base, vendor: 'mikrotik', uamport: 8080 }).action).toBe('http://10.1.0.1:8080/login');
+    const loginTarget = { url: 'http://hotspot.lan/login', origin: 'http://hotspot.lan', host: 'hotspot.lan' };
+    expect(formTarget({ ...base, uamip: undefined, vendor: 'mikrotik', loginTarget }).action).toBe('http://hotspot.lan/login');
+  });
+
+  it('mikrotik http-chap posts to the portal with link-login-only, chap-id and chap-challenge', () => {
+    const loginTarget = { url: 'http://hotspot.lan/login', origin: 'http://hotspot.lan', host: 'hotspot.lan' };
+    const t = formTarget({ ...base, uamip: undefined, vendor: 'mikrotik', loginTarget, chapId: '\\371', chapChallenge: '\\001\\002' });
+    expect(t).toMatchObject({ action: '/portal/login', viaPortal: true });
+    expect(t.hidden).toEqual({
+      userurl: 'http://example.org/',
+      nasid: 'n1',
+      'link-login-only': 'http://hotspot.lan/login',
+      'chap-id': '\\371',
+      'chap-challenge': '\\001\\002',
+      lang: 'en',
+    });
+  });
+
+  it('coova posts to the portal like uspot', () => {
+    expect(formTarget({ ...base, vendor: 'coova', uamport: 3990, challenge: 'ab'.repeat(16) })).toMatchObject({
+      action: '/portal/login',
+      viaPortal: true,
+      hidden: { challenge: 'ab'.repeat(16), lang: 'en' },
+    });
+  });
+
+  it('builds the Coova /logon URL (userurl encoded twice) and the RouterOS login URL', () => {
+    expect(
+      coovaLogonUrl({
+        uamip: '10.1.0.1',
+        uamport: 3990,
+        username: 'a b',
+        chapResponse: 'ee'.repeat(16),
+        lang: 'en',
+        userurl: 'http://x/?a=1%202',
+      }),
+    ).toBe(
+      `http://10.1.0.1:3990/logon?username=a%20b&response=${'ee'.repeat(16)}&userurl=http%253A%252F%252Fx%252F%253Fa%253D1%2525202&lang=en`,
+    );
+    const target = { url: 'http://10.5.50.1/login', origin: 'http://10.5.50.1', host: '10.5.50.1' };
+    expect(mikrotikLoginUrl(target, 'a&b', 'cd'.repeat(16), 'http://x/?q=1')).toBe(
+      `http://10.5.50.1/login?username=a%26b&password=${'cd'.repeat(16)}&dst=http%3A%2F%2Fx%2F%3Fq%3D1`,
+    );
   });
 
   it('uspot posts to the portal, carrying challenge and lang', () => {
@@ -60,10 +113,19 @@ describe('vendor profiles', () => {
   });
 
   it('links logoff and log-in-again per vendor', () => {
-    expect(logoffUrl('uspot', '10.1.0.1', 3990)).toBe('http://10.1.0.1:3990/logoff');
-    expect(logoffUrl('generic', '10.1.0.1', 80)).toBe('http://10.1.0.1:80/logoff');
-    expect(logoffUrl('mikrotik', '10.1.0.1', 80)).toBe('http://10.1.0.1/logout');
-    expect(loginAgainUrl('uspot', '10.1.0.1', 3990, 'http://x/')).toBe('http://x/');
-    expect(loginAgainUrl('mikrotik', '10.1.0.1', 80, 'http://x/')).toBe('http://10.1.0.1/login');
+    const at = (vendor: 'uspot' | 'generic' | 'mikrotik' | 'coova', uamport: number) => ({
+      vendor,
+      uamip: '10.1.0.1',
+      uamport,
+      userurl: 'http://x/',
+    });
+    expect(logoffUrl(at('uspot', 3990))).toBe('http://10.1.0.1:3990/logoff');
+    expect(logoffUrl(at('coova', 3990))).toBe('http://10.1.0.1:3990/logoff');
+    expect(logoffUrl(at('generic', 80))).toBe('http://10.1.0.1:80/logoff');
+    expect(logoffUrl(at('mikrotik', 80))).toBe('http://10.1.0.1/logout');
+    const loginTarget = { url: 'http://hotspot.lan/login', origin: 'http://hotspot.lan', host: 'hotspot.lan' };
+    expect(logoffUrl({ ...at('mikrotik', 80), loginTarget })).toBe('http://hotspot.lan/logout');
+    expect(loginAgainUrl(at('uspot', 3990))).toBe('http://x/');
+    expect(loginAgainUrl(at('mikrotik', 80))).toBe('http://10.1.0.1/login');
   });
 });

@@ -1,5 +1,21 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsIP,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidationOptions,
+} from 'class-validator';
+import { parseTrustedProxies } from '@app/aaa';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
@@ -10,6 +26,12 @@ const toBool = ({ value }: { value: unknown }) =>
       : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase())
         ? false
         : value;
+
+const IsTrustedProxyList = (opts: ValidationOptions) =>
+  ValidateBy(
+    { name: 'isTrustedProxyList', validator: { validate: (v) => typeof v === 'string' && parseTrustedProxies(v) !== null } },
+    opts,
+  );
 
 /** Every environment variable the API reads, with its rule. Unknown variables are ignored. */
 export class EnvSchema {
@@ -40,7 +62,12 @@ export class EnvSchema {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3650) SESSION_ARCHIVE_AFTER_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1200) SESSION_HISTORY_MONTHS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) EMBEDDED_PG_PORT?: number;
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) PUBLIC_URL?: string;
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) PUBLIC_URL?: string;
+  @IsOptional()
+  @Matches(/^$|^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$/, { message: 'TRUSTED_PROXIES must be IP addresses or CIDRs, comma-separated' })
+  @IsTrustedProxyList({ message: 'TRUSTED_PROXIES has an entry that is not an IP address or CIDR (a.b.c.d/n, v6/n)' })
+  TRUSTED_PROXIES?: string;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(253) PORTAL_DEFAULT_NASID?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60000) RPC_TIMEOUT_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000) ACCOUNT_CACHE_SIZE?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86400) RADIUS_ANSWER_CACHE_TTL?: number;

@@ -63,6 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     sessionArchiveAfterDays: e.SESSION_ARCHIVE_AFTER_DAYS ?? 7,
     sessionHistoryMonths: e.SESSION_HISTORY_MONTHS ?? 0,
     publicUrl: e.PUBLIC_URL,
+    trustedProxies: e.TRUSTED_PROXIES ? e.TRUSTED_PROXIES.split(',') : [],
+    portalDefaultNasid: e.PORTAL_DEFAULT_NASID,
     rpcTimeoutMs: e.RPC_TIMEOUT_MS ?? 5000,
     accountCacheSize: e.ACCOUNT_CACHE_SIZE ?? 200_000,
     answerCacheTtl: e.RADIUS_ANSWER_CACHE_TTL ?? 600,

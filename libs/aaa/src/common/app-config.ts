@@ -26,8 +26,18 @@ export class AppConfig {
   sessionArchiveAfterDays!: number;
   /** History partitions older than this many whole months are dropped (0 = kept forever). */
   sessionHistoryMonths!: number;
-  /** Public base URL of this API, used to build portal and logo links; optional. */
+  /**
+   * Public base URL of this API (https://portal.example.org): the portal's own origin for its
+   * CSRF check, and the scheme and host of the URL uspot signs when a router has no uamServer.
+   */
   publicUrl?: string;
+  /**
+   * Reverse proxies (IP addresses or CIDRs) whose X-Forwarded-For/-Proto/-Host the portal
+   * believes; from anyone else those headers are ignored.
+   */
+  trustedProxies!: string[];
+  /** nasIdentifier of the router the portal uses for links without a known nasid; unset = such links are refused. */
+  portalDefaultNasid?: string;
   /** Reply to an RPC within this many milliseconds or report the router unreachable. */
   rpcTimeoutMs!: number;
   /** Accounts authorize keeps in memory (0 = read PostgreSQL on every request). */

@@ -43,4 +43,11 @@ describe('buildReply()', () => {
     });
     expect(r['reply:Mikrotik-Rate-Limit']).toBeUndefined();
   });
+
+  it('coova: the same attributes as uspot and generic (WISPr rates, ChilliSpot caps, Filter-Id)', () => {
+    for (const restricted of [false, true]) {
+      expect(buildReply('coova', plan(), restricted, 'walled')).toEqual(buildReply('uspot', plan(), restricted, 'walled'));
+      expect(buildReply('coova', plan(), restricted, 'walled')).toEqual(buildReply('generic', plan(), restricted, 'walled'));
+    }
+  });
 });

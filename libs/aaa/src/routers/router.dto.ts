@@ -1,16 +1,68 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsIP, IsOptional, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsIP,
+  IsOptional,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
 import { TrimmedText } from '../common/validation';
+import { isIpv4, parseCidr } from '../ip-pools/ipv4';
 import { ROUTER_VENDORS, RouterVendor } from './router.entity';
 
 // eslint-disable-next-line no-control-regex
 const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
 
+/**
+ * uspot's `nasid` and a RouterOS identity are free text ("Cafe Bar 1"): any printable
+ * characters, at most 253 bytes (a RADIUS attribute). Control, format, private-use and
+ * unassigned characters, lone surrogates, line separators and surrounding blanks are refused,
+ * because two identities that look the same must not be two routers.
+ */
+export function isNasIdentifier(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    Buffer.byteLength(value, 'utf8') <= 253 &&
+    !/[\p{C}\p{Zl}\p{Zp}]/u.test(value) &&
+    !/^\s|\s$/u.test(value)
+  );
+}
+
+/** One entry of uamAddresses: an IPv4 address, or an IPv4 network in CIDR form (10.1.0.0/16). */
+export function isUamAddress(value: unknown): boolean {
+  return typeof value === 'string' && (isIpv4(value) || parseCidr(value) !== null);
+}
+
+/** `null` clears the list (the column is NOT NULL); entries are kept once, in order. */
+const uamAddressList = ({ value }: { value: unknown }) => (value === null ? [] : Array.isArray(value) ? [...new Set(value)] : value);
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const lowerCase = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value);
+
 export class CreateRouterDto {
   @ApiProperty({ example: 'Cafe Main Street' }) @TrimmedText(100) name!: string;
   @ApiProperty({ enum: ROUTER_VENDORS }) @IsIn(ROUTER_VENDORS) vendor!: RouterVendor;
-  @ApiProperty({ example: 'cafe-01', description: 'NAS-Identifier / uspot nas_id / nasid' })
-  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'nasIdentifier must be 1-64 characters of A-Z a-z 0-9 . _ : -' })
+  @ApiProperty({
+    example: 'Cafe Bar 1',
+    maxLength: 253,
+    description: 'NAS-Identifier: uspot `nasid`, RouterOS identity, Coova `radiusnasid`. Printable text, spaces allowed',
+  })
+  @ValidateBy({
+    name: 'isNasIdentifier',
+    validator: {
+      validate: isNasIdentifier,
+      defaultMessage: () => 'nasIdentifier must be 1-253 bytes of printable text, no surrounding blanks',
+    },
+  })
   nasIdentifier!: string;
   @ApiProperty({ example: '203.0.113.7', description: 'Source IP of its RADIUS packets' }) @IsIP() nasIp!: string;
   @ApiPropertyOptional({ writeOnly: true, description: 'Generated (40 chars) when absent' })
@@ -31,6 +83,35 @@ export class CreateRouterDto {
   @MaxLength(512)
   uamServer?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 65535 }) @IsOptional() @IsInt() @Min(1) @Max(65535) uamPort?: number;
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['10.5.50.1', '10.6.0.0/16'],
+    maxItems: 32,
+    description:
+      'Where the router answers portal logins (uamip / hotspot address): IPv4 addresses or CIDRs. The portal refuses links ' +
+      'pointing anywhere else; empty = no portal logins. Prefer single addresses: every host in a CIDR could receive passwords',
+  })
+  @IsOptional()
+  @Transform(uamAddressList)
+  @IsArray()
+  @ArrayMaxSize(32)
+  @ValidateBy({
+    name: 'isUamAddress',
+    validator: {
+      validate: (v: unknown[]) => v.every(isUamAddress),
+      defaultMessage: () => 'each uamAddresses entry must be an IPv4 address or network (a.b.c.d/n)',
+    },
+  })
+  uamAddresses?: string[];
+  @ApiPropertyOptional({
+    example: 'hotspot.cafe.example',
+    nullable: true,
+    description: 'Hotspot DNS name (MikroTik dns-name), also accepted as the login target',
+  })
+  @IsOptional()
+  @Transform(lowerCase)
+  @Matches(HOSTNAME, { message: 'uamHostname must be a DNS name' })
+  uamHostname?: string | null;
   @ApiPropertyOptional({ example: '/logon' }) @IsOptional() @Matches(/^\/[A-Za-z0-9._/-]{0,63}$/) loginPath?: string;
   @ApiPropertyOptional({ default: 3799 }) @IsOptional() @IsInt() @Min(1) @Max(65535) coaPort?: number;
   @ApiPropertyOptional({ default: 'captive' }) @IsOptional() @Matches(/^[A-Za-z0-9_]{1,32}$/) uspotSection?: string;
@@ -61,6 +142,8 @@ export class RouterView {
   @ApiProperty() hasUamSecret!: boolean;
   @ApiProperty({ nullable: true, type: String }) uamServer!: string | null;
   @ApiProperty({ nullable: true, type: Number }) uamPort!: number | null;
+  @ApiProperty({ type: [String] }) uamAddresses!: string[];
+  @ApiProperty({ nullable: true, type: String }) uamHostname!: string | null;
   @ApiProperty({ nullable: true, type: String }) loginPath!: string | null;
   @ApiProperty() coaPort!: number;
   @ApiProperty() uspotSection!: string;

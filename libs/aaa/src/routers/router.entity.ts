@@ -1,6 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export const ROUTER_VENDORS = ['generic', 'uspot', 'mikrotik'] as const;
+/**
+ * How a router logs portal users in (libs/portal vendor-profiles.ts) and which reply
+ * attributes it understands (reply-builder.ts): `coova` and `uspot` take the same ones.
+ */
+export const ROUTER_VENDORS = ['generic', 'uspot', 'mikrotik', 'coova'] as const;
 export type RouterVendor = (typeof ROUTER_VENDORS)[number];
 
 /** A NAS. Its RADIUS and UAM secrets are sealed in the vault, its WebSocket token only hashed. */
@@ -16,6 +20,14 @@ export class Router {
   /** uspot's exact `uam_server` string, the base its `md` signature covers. */
   @Column('text', { name: 'uam_server', nullable: true }) uamServer!: string | null;
   @Column('int', { name: 'uam_port', nullable: true }) uamPort!: number | null;
+  /**
+   * Where the router's UAM/login server answers: IPv4 addresses or CIDRs. The portal
+   * refuses links whose uamip (or MikroTik login target) is not in here, so a forged
+   * link cannot send a password to another host. Empty = no portal logins.
+   */
+  @Column('text', { name: 'uam_addresses', array: true, default: () => "'{}'" }) uamAddresses!: string[];
+  /** The hotspot's DNS name (MikroTik `dns-name`), accepted as a login target besides uamAddresses. */
+  @Column('text', { name: 'uam_hostname', nullable: true }) uamHostname!: string | null;
   @Column('text', { name: 'login_path', nullable: true }) loginPath!: string | null;
   @Column('int', { name: 'coa_port', default: 3799 }) coaPort!: number;
   @Column('text', { name: 'uspot_section', default: 'captive' }) uspotSection!: string;

@@ -20,7 +20,7 @@ export function layout(lang: Lang, brand: Branding, body: SafeHtml): SafeHtml {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <title>${brand.title}</title>
         <link rel="stylesheet" href="/portal/assets/portal.css" />
         <link rel="icon" href="/portal/assets/logo.svg" type="image/svg+xml" />
