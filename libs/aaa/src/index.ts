@@ -27,3 +27,5 @@ export * from './radius/radius-request';
 export * from './radius/account-lookup';
 export * from './radius/radius-listener';
 export * from './radius/answer-cache/answer-cache-control.service';
+export * from './radius/snapshot/private-file';
+export * from './radius/snapshot/router-snapshot.service';

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsIP, IsOptional, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { TrimmedText } from '../common/validation';
 import { ROUTER_VENDORS, RouterVendor } from './router.entity';
 
@@ -34,6 +34,16 @@ export class CreateRouterDto {
   @ApiPropertyOptional({ example: '/logon' }) @IsOptional() @Matches(/^\/[A-Za-z0-9._/-]{0,63}$/) loginPath?: string;
   @ApiPropertyOptional({ default: 3799 }) @IsOptional() @IsInt() @Min(1) @Max(65535) coaPort?: number;
   @ApiPropertyOptional({ default: 'captive' }) @IsOptional() @Matches(/^[A-Za-z0-9_]{1,32}$/) uspotSection?: string;
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      'Drop Access-Requests without Message-Authenticator (BlastRADIUS, CVE-2024-3596). Turn off only for a NAS that cannot send it; ' +
+      'RouterOS 7.15+ (`/radius set require-message-auth=yes`), uspot/radcli and CoovaChilli send it. Takes effect within a minute.',
+  })
+  // Absent = unchanged/default; null is not a boolean (400).
+  @ValidateIf((_, v) => v !== undefined)
+  @IsBoolean()
+  requireMessageAuthenticator?: boolean;
   @ApiPropertyOptional() @IsOptional() @TrimmedText(100) venueName?: string;
   @ApiPropertyOptional() @IsOptional() @TrimmedText(4000) termsText?: string;
   @ApiPropertyOptional({ example: '/portal/assets/logo.svg' })
@@ -64,6 +74,7 @@ export class RouterView {
   @ApiProperty({ nullable: true, type: String }) loginPath!: string | null;
   @ApiProperty() coaPort!: number;
   @ApiProperty() uspotSection!: string;
+  @ApiProperty({ description: 'Access-Requests without Message-Authenticator are dropped' }) requireMessageAuthenticator!: boolean;
   @ApiProperty({ nullable: true, type: String }) venueName!: string | null;
   @ApiProperty({ nullable: true, type: String }) termsText!: string | null;
   @ApiProperty({ nullable: true, type: String }) logoUrl!: string | null;
