@@ -24,7 +24,10 @@ describe('BlastRADIUS: Message-Authenticator required and always sent', () => {
   beforeAll(async () => {
     t = await startTestApp();
     fr = await startFreeRadius(t.radiusUrl, RADIUS_TOKEN);
-    const strict = await t.admin().post('/api/routers').send({ name: 'strict', vendor: 'mikrotik', nasIdentifier: 'strict', nasIp: STRICT });
+    const strict = await t
+      .admin()
+      .post('/api/routers')
+      .send({ name: 'strict', vendor: 'mikrotik', nasIdentifier: 'strict', nasIp: STRICT });
     expect(strict.status).toBe(201);
     strictSecret = strict.body.radiusSecret;
     strictId = strict.body.id;
@@ -35,7 +38,11 @@ describe('BlastRADIUS: Message-Authenticator required and always sent', () => {
     expect(legacy.status).toBe(201);
     legacySecret = legacy.body.radiusSecret;
     const customer = (await t.admin().post('/api/customers').send({ name: 'Mallory target' }).expect(201)).body.id;
-    await t.admin().post(`/api/customers/${customer}/accounts`).send({ username: 'blast', password: 'blast-pw', kind: 'hotspot' }).expect(201);
+    await t
+      .admin()
+      .post(`/api/customers/${customer}/accounts`)
+      .send({ username: 'blast', password: 'blast-pw', kind: 'hotspot' })
+      .expect(201);
   }, 90_000);
 
   afterAll(async () => {
@@ -80,7 +87,7 @@ describe('BlastRADIUS: Message-Authenticator required and always sent', () => {
         headers: { 'x-radius-token': RADIUS_TOKEN, 'content-type': 'application/json' },
         body: '{}',
       });
-      const body = await res.json();
+      const body = (await res.json()) as Record<string, unknown>;
       expect(body['control:FreeRADIUS-Client-Require-MA']).toEqual({ value: 'yes', do_xlat: false });
       expect(body['control:FreeRADIUS-Client-NAS-Type']).toEqual({ value: 'mikrotik', do_xlat: false });
     });
@@ -92,11 +99,17 @@ describe('BlastRADIUS: Message-Authenticator required and always sent', () => {
       expect((await login(STRICT, strictSecret, 'blast-pw'))?.code).toBe('Access-Accept');
       expect(await login(STRICT, strictSecret, 'blast-pw', false)).toBeUndefined();
       // radclient, the tool the issue names, without the attribute: no answer either.
-      const plain = await radclient(fr.authPort, 'auth', strictSecret, [attrLines({ 'User-Name': 'blast', 'User-Password': 'blast-pw', 'Packet-Src-IP-Address': STRICT })], {
-        messageAuthenticator: false,
-        retries: 1,
-        timeout: 2,
-      });
+      const plain = await radclient(
+        fr.authPort,
+        'auth',
+        strictSecret,
+        [attrLines({ 'User-Name': 'blast', 'User-Password': 'blast-pw', 'Packet-Src-IP-Address': STRICT })],
+        {
+          messageAuthenticator: false,
+          retries: 1,
+          timeout: 2,
+        },
+      );
       expect(plain).toEqual([]);
     });
 
@@ -134,9 +147,15 @@ describe('BlastRADIUS: Message-Authenticator required and always sent', () => {
     it("the README's radtest command gets an Access-Accept from a router that requires it", async () => {
       // radtest in 3.2.1 adds "Message-Authenticator = 0x00" itself. Loopback source
       // 127.0.0.1 is not the router's address: define a router for it just here.
-      const local = await t.admin().post('/api/routers').send({ name: 'local', vendor: 'mikrotik', nasIdentifier: 'local', nasIp: '127.0.0.1' }).expect(201);
+      const local = await t
+        .admin()
+        .post('/api/routers')
+        .send({ name: 'local', vendor: 'mikrotik', nasIdentifier: 'local', nasIp: '127.0.0.1' })
+        .expect(201);
       const out = await new Promise<string>((resolve) =>
-        execFile('radtest', ['blast', 'blast-pw', `127.0.0.1:${fr.authPort}`, '0', local.body.radiusSecret], (_e, stdout, stderr) => resolve(stdout + stderr)),
+        execFile('radtest', ['blast', 'blast-pw', `127.0.0.1:${fr.authPort}`, '0', local.body.radiusSecret], (_e, stdout, stderr) =>
+          resolve(stdout + stderr),
+        ),
       );
       expect(out).toMatch(/Received Access-Accept/);
       expect(out).toMatch(/Sent Access-Request[\s\S]*Message-Authenticator = 0x00/);
@@ -155,7 +174,11 @@ describe('BlastRADIUS: Message-Authenticator required and always sent', () => {
         'SELECT name, require_message_authenticator FROM routers ORDER BY name',
       );
       expect(rows.every((r) => r.require_message_authenticator === false)).toBe(true);
-      const fresh = await t.admin().post('/api/routers').send({ name: 'after', vendor: 'generic', nasIdentifier: 'after', nasIp: '127.0.2.9' }).expect(201);
+      const fresh = await t
+        .admin()
+        .post('/api/routers')
+        .send({ name: 'after', vendor: 'generic', nasIdentifier: 'after', nasIp: '127.0.2.9' })
+        .expect(201);
       expect(fresh.body.requireMessageAuthenticator).toBe(true);
     });
   });

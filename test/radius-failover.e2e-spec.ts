@@ -22,7 +22,8 @@ describe('FreeRADIUS with the API frozen (SIGSTOP)', () => {
   let secret: string;
   let dbUrl: string;
 
-  const admin = async (method: string, path: string, body?: unknown) => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${api.url}${path}`, {
       method,
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
@@ -36,7 +37,8 @@ describe('FreeRADIUS with the API frozen (SIGSTOP)', () => {
     buildApi();
     dbUrl = await createTestDatabase();
     api = await startApiProcess(dbUrl);
-    secret = (await admin('POST', '/api/routers', { name: 'frozen', vendor: 'mikrotik', nasIdentifier: 'frozen', nasIp: NAS })).radiusSecret;
+    secret = (await admin('POST', '/api/routers', { name: 'frozen', vendor: 'mikrotik', nasIdentifier: 'frozen', nasIp: NAS }))
+      .radiusSecret;
     const customer = (await admin('POST', '/api/customers', { name: 'Failover' })).id;
     await admin('POST', `/api/customers/${customer}/accounts`, { username: 'boss', password: 'boss-pw', kind: 'vpn', group: 'admin' });
     for (let i = 0; i < 32; i++) {
@@ -100,7 +102,13 @@ describe('FreeRADIUS with the API frozen (SIGSTOP)', () => {
 
   it('acknowledges accounting while frozen (spooled) and stores it after the API thaws', async () => {
     const packets = Array.from({ length: 20 }, (_, i) =>
-      attrLines({ 'User-Name': `user${i}`, 'Acct-Session-Id': `frozen-${i}`, 'Acct-Status-Type': 'Start', 'NAS-Identifier': 'frozen', 'Packet-Src-IP-Address': NAS }),
+      attrLines({
+        'User-Name': `user${i}`,
+        'Acct-Session-Id': `frozen-${i}`,
+        'Acct-Status-Type': 'Start',
+        'NAS-Identifier': 'frozen',
+        'Packet-Src-IP-Address': NAS,
+      }),
     );
     // One try each: the acknowledgement must come before radclient's own timeout.
     const replies = await radclient(fr.acctPort, 'acct', secret, packets, { parallel: 20, retries: 1, timeout: 3 });

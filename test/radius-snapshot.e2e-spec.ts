@@ -26,10 +26,18 @@ describe('router snapshot: FreeRADIUS restarted during an API outage', () => {
   beforeAll(async () => {
     t = await startTestApp();
     snapshotDir = join(t.config.dataDir, 'radius-snapshot');
-    const router = await t.admin().post('/api/routers').send({ name: 'known', vendor: 'mikrotik', nasIdentifier: 'known', nasIp: KNOWN }).expect(201);
+    const router = await t
+      .admin()
+      .post('/api/routers')
+      .send({ name: 'known', vendor: 'mikrotik', nasIdentifier: 'known', nasIp: KNOWN })
+      .expect(201);
     secret = router.body.radiusSecret;
     const customer = (await t.admin().post('/api/customers').send({ name: 'Snapshot' }).expect(201)).body.id;
-    await t.admin().post(`/api/customers/${customer}/accounts`).send({ username: 'snap', password: 'snap-pw', kind: 'hotspot' }).expect(201);
+    await t
+      .admin()
+      .post(`/api/customers/${customer}/accounts`)
+      .send({ username: 'snap', password: 'snap-pw', kind: 'hotspot' })
+      .expect(201);
     await settled();
     fr = await startFreeRadius(t.radiusUrl, RADIUS_TOKEN, { RADIUS_SNAPSHOT_DIR: snapshotDir });
   }, 90_000);
@@ -42,8 +50,14 @@ describe('router snapshot: FreeRADIUS restarted during an API outage', () => {
   it('is written 0600 in a 0700 directory, and follows router changes', async () => {
     expect(statSync(snapshotDir).mode & 0o777).toBe(0o700);
     expect(statSync(file()).mode & 0o777).toBe(0o600);
-    expect(readFileSync(file(), 'utf8')).toMatch(new RegExp(`^${KNOWN.replace(/\./g, '\\.')}\\|${KNOWN.replace(/\./g, '\\.')}\\|\\|[0-9a-f-]{36}\\|mikrotik\\|1\\|`, 'm'));
-    const later = await t.admin().post('/api/routers').send({ name: 'later', vendor: 'uspot', nasIdentifier: 'later', nasIp: LATER }).expect(201);
+    expect(readFileSync(file(), 'utf8')).toMatch(
+      new RegExp(`^${KNOWN.replace(/\./g, '\\.')}\\|${KNOWN.replace(/\./g, '\\.')}\\|\\|[0-9a-f-]{36}\\|mikrotik\\|1\\|`, 'm'),
+    );
+    const later = await t
+      .admin()
+      .post('/api/routers')
+      .send({ name: 'later', vendor: 'uspot', nasIdentifier: 'later', nasIp: LATER })
+      .expect(201);
     await settled();
     expect(readFileSync(file(), 'utf8')).toContain(`${LATER}|${LATER}||${later.body.id}|uspot|1|${later.body.radiusSecret}\n`);
     await t.admin().patch(`/api/routers/${later.body.id}`).send({ requireMessageAuthenticator: false }).expect(200);
@@ -79,16 +93,37 @@ describe('router snapshot: FreeRADIUS restarted during an API outage', () => {
       RADIUS_SNAPSHOT_DIR: snapshotDir,
     });
 
-    const start = attrLines({ 'User-Name': 'snap', 'Acct-Session-Id': 'after-restart', 'Acct-Status-Type': 'Start', 'NAS-Identifier': 'known', 'Packet-Src-IP-Address': KNOWN });
+    const start = attrLines({
+      'User-Name': 'snap',
+      'Acct-Session-Id': 'after-restart',
+      'Acct-Status-Type': 'Start',
+      'NAS-Identifier': 'known',
+      'Packet-Src-IP-Address': KNOWN,
+    });
     const [ack] = await radclient(fr.acctPort, 'acct', secret, [start], { retries: 3, timeout: 3 });
     expect(ack?.code).toBe('Accounting-Response');
     // A router the snapshot does not know gets nothing, as before.
-    const stranger = attrLines({ 'User-Name': 'snap', 'Acct-Session-Id': 'x', 'Acct-Status-Type': 'Start', 'Packet-Src-IP-Address': '127.0.4.99' });
+    const stranger = attrLines({
+      'User-Name': 'snap',
+      'Acct-Session-Id': 'x',
+      'Acct-Status-Type': 'Start',
+      'Packet-Src-IP-Address': '127.0.4.99',
+    });
     expect(await radclient(fr.acctPort, 'acct', secret, [stranger], { retries: 1, timeout: 2 })).toEqual([]);
     // The snapshot carries the Message-Authenticator setting: still required, and the
     // reject (API unavailable, no admin) is signed.
     const login = (messageAuthenticator: boolean) =>
-      accessRequest({ port: fr.authPort, secret, srcIp: KNOWN, messageAuthenticator, timeoutMs: 3000, attributes: [['User-Name', 'snap'], ['User-Password', 'snap-pw']] });
+      accessRequest({
+        port: fr.authPort,
+        secret,
+        srcIp: KNOWN,
+        messageAuthenticator,
+        timeoutMs: 3000,
+        attributes: [
+          ['User-Name', 'snap'],
+          ['User-Password', 'snap-pw'],
+        ],
+      });
     expect(await login(false)).toBeUndefined();
     const reject = await login(true);
     expect(reject?.code).toBe('Access-Reject');

@@ -52,9 +52,14 @@ export class CreateRouterDto {
   logoUrl?: string;
 }
 
-export class UpdateRouterDto extends PartialType(OmitType(CreateRouterDto, ['radiusSecret', 'uamSecret', 'requireMessageAuthenticator'] as const)) {
+export class UpdateRouterDto extends PartialType(
+  OmitType(CreateRouterDto, ['radiusSecret', 'uamSecret', 'requireMessageAuthenticator'] as const),
+) {
   // Redeclared: PartialType would let null through to a NOT NULL column.
-  @ApiPropertyOptional({ description: 'See POST' }) @ValidateIf((_, v) => v !== undefined) @IsBoolean() requireMessageAuthenticator?: boolean;
+  @ApiPropertyOptional({ description: 'See POST' })
+  @ValidateIf((_, v) => v !== undefined)
+  @IsBoolean()
+  requireMessageAuthenticator?: boolean;
   @ApiPropertyOptional({ writeOnly: true }) @IsOptional() @MinLength(16) @MaxLength(128) @Matches(PRINTABLE) radiusSecret?: string;
   @ApiPropertyOptional({ writeOnly: true, nullable: true })
   @IsOptional()

@@ -27,7 +27,11 @@ describe('renderRouterSnapshot', () => {
       entry({ secret: 'x\\ny\\\\z\\101' }),
       '192.0.2.1|192.0.2.1||00000000-0000-4000-8000-000000000001|mikrotik|1|x\\\\ny\\\\\\\\z\\\\101\n',
     ],
-    ['a UTF-8 secret', entry({ secret: 'gehéim-schlüssel' }), '192.0.2.1|192.0.2.1||00000000-0000-4000-8000-000000000001|mikrotik|1|gehéim-schlüssel\n'],
+    [
+      'a UTF-8 secret',
+      entry({ secret: 'gehéim-schlüssel' }),
+      '192.0.2.1|192.0.2.1||00000000-0000-4000-8000-000000000001|mikrotik|1|gehéim-schlüssel\n',
+    ],
   ])('renders %s', (_name, e, line) => {
     expect(renderRouterSnapshot([e])).toEqual({ content: line, skipped: [] });
   });
