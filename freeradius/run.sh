@@ -77,12 +77,20 @@ RADDB_DIR="$(abspath "$RADDB_DIR")"
 VAR_DIR="$DATA_DIR/radius-var"
 mkdir -p "$VAR_DIR/run" "$VAR_DIR/log/radacct" "$RADIUS_SPOOL_DIR/rejected"
 RADIUS_SPOOL_DIR="$(abspath "$RADIUS_SPOOL_DIR")"
-# Until the API has written its first snapshot, an empty one (rlm_passwd
-# needs the file). The API replaces it atomically; we never write over it.
-mkdir -p -m 0700 "$RADIUS_SNAPSHOT_DIR"
-RADIUS_SNAPSHOT_DIR="$(abspath "$RADIUS_SNAPSHOT_DIR")"
-[[ -e "$RADIUS_SNAPSHOT_DIR/routers" ]] || : > "$RADIUS_SNAPSHOT_DIR/routers"
-[[ -r "$RADIUS_SNAPSHOT_DIR/routers" ]] || die "cannot read $RADIUS_SNAPSHOT_DIR/routers as $(id -un) (the API writes it 0600: run both as the same user)"
+# The API's router snapshot. Until the API has written one, an empty one
+# (rlm_passwd needs the file); the API replaces it atomically, we never write
+# over it. Unreadable (another user's 0600 file): start without it, loudly.
+if mkdir -p -m 0700 "$RADIUS_SNAPSHOT_DIR" 2>/dev/null \
+  && { [[ -e "$RADIUS_SNAPSHOT_DIR/routers" ]] || : > "$RADIUS_SNAPSHOT_DIR/routers"; } 2>/dev/null \
+  && [[ -r "$RADIUS_SNAPSHOT_DIR/routers" ]]; then
+  RADIUS_SNAPSHOT_DIR="$(abspath "$RADIUS_SNAPSHOT_DIR")"
+else
+  echo "freeradius/run.sh: warning: cannot read $RADIUS_SNAPSHOT_DIR/routers as $(id -un): starting without the API's" \
+    "router snapshot (run as the API's user, or point RADIUS_SNAPSHOT_DIR at a readable copy)" >&2
+  RADIUS_SNAPSHOT_DIR="$VAR_DIR/no-router-snapshot"
+  mkdir -p "$RADIUS_SNAPSHOT_DIR"
+  : > "$RADIUS_SNAPSHOT_DIR/routers"
+fi
 
 # Fresh copy each start, so removed overlay files do not linger. Only wipe
 # a directory we rendered before (marker), never an arbitrary one.
