@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
+import { RadiusEndpoints } from '@app/aaa/radius/radius-endpoints.service';
 import { ApiProcess, buildApi, startApiProcess } from './support/api-process';
 import { attrLines, FreeRadius, radclient, startFreeRadius } from './support/freeradius';
 import { accessRequest } from './support/nas-client';
-import { createTestDatabase, sql } from './support/test-db';
-import { ADMIN_TOKEN, RADIUS_TOKEN } from './support/test-app';
+import { createTestDatabase, sql, withDatabaseDown } from './support/test-db';
+import { ADMIN_TOKEN, RADIUS_TOKEN, startTestApp, TestApp } from './support/test-app';
 
 /** Issue 12 §6: the answer a NAS must get before it gives up (uspot: 5 s; others 3 s). */
 const BOUND_MS = 1500;
@@ -132,4 +133,60 @@ describe('FreeRADIUS with the API frozen (SIGSTOP)', () => {
     }
     expect(code).toBe('Access-Accept');
   }, 30_000);
+});
+
+/**
+ * Issue 12 §6, second half: a login whose authorize failed over makes no post-auth call.
+ * Here the API answers, but with a 5xx (its database is down), which is a failover too.
+ */
+describe('post-auth after a failover', () => {
+  let t: TestApp;
+  let fr: FreeRadius;
+  let secret: string;
+  const CHAP_NAS = '127.0.3.2';
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    fr = await startFreeRadius(t.radiusUrl, RADIUS_TOKEN);
+    secret = (
+      await t.admin().post('/api/routers').send({ name: 'pa', vendor: 'mikrotik', nasIdentifier: 'pa', nasIp: CHAP_NAS }).expect(201)
+    ).body.radiusSecret;
+    const customer = (await t.admin().post('/api/customers').send({ name: 'Post-auth' }).expect(201)).body.id;
+    await t
+      .admin()
+      .post(`/api/customers/${customer}/accounts`)
+      .send({ username: 'chap1', password: 'chap-pw', kind: 'hotspot' })
+      .expect(201);
+  }, 90_000);
+
+  afterAll(async () => {
+    await fr?.stop();
+    await t?.close();
+  });
+
+  // CHAP: FreeRADIUS checks the password, so the result reaches the API through post-auth.
+  const chap = async (password: string) =>
+    (
+      await radclient(fr.authPort, 'auth', secret, [
+        attrLines({ 'User-Name': 'chap1', 'CHAP-Password': password, 'Packet-Src-IP-Address': CHAP_NAS }),
+      ])
+    )[0];
+
+  it('is made for a normal CHAP login, and not for one that failed over', async () => {
+    const postAuth = jest.spyOn(t.app.get(RadiusEndpoints), 'postAuth');
+    expect((await chap('chap-pw'))?.code).toBe('Access-Accept');
+    for (let i = 0; i < 50 && postAuth.mock.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(postAuth).toHaveBeenCalledTimes(1);
+
+    postAuth.mockClear();
+    const authorize = jest.spyOn(t.app.get(RadiusEndpoints), 'authorize');
+    await withDatabaseDown(t.databaseUrl, async () => {
+      expect((await chap('chap-pw'))?.code).toBe('Access-Reject');
+    });
+    // The API was asked (and failed with a 5xx), but nothing was posted afterwards.
+    await expect(authorize.mock.results[0]?.value).rejects.toThrow();
+    expect((await chap('chap-pw'))?.code).toBe('Access-Accept');
+    for (let i = 0; i < 50 && postAuth.mock.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(postAuth).toHaveBeenCalledTimes(1); // the login after, not the one that failed over
+  }, 60_000);
 });
