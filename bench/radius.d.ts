@@ -5,6 +5,7 @@ declare module 'radius' {
     secret: string;
     identifier: number;
     attributes: [string, string | number | Buffer | Date][];
+    add_message_authenticator?: boolean;
   }
   interface Decoded {
     code: string;

@@ -36,6 +36,10 @@ export function sessionId(i: number): string {
   return `bench-${i.toString(16).padStart(8, '0')}`;
 }
 
+/**
+ * With Message-Authenticator, as routers send it (routers require it by default:
+ * BlastRADIUS); radclient computes it from the placeholder. Both stacks get it.
+ */
 export function authPacket(u: BenchUser): string {
   return [
     `User-Name = "${u.username}"`,
@@ -44,6 +48,7 @@ export function authPacket(u: BenchUser): string {
     'NAS-IP-Address = 127.0.0.1',
     'NAS-Identifier = "bench-nas"',
     'NAS-Port-Type = Wireless-802.11',
+    'Message-Authenticator = 0x00',
   ].join('\n');
 }
 
@@ -163,7 +168,13 @@ export async function probe(
         const id = Math.floor(nextId / SOCKETS) % 256;
         nextId++;
         const key = `${s}/${id}`;
-        const buf = radius.encode({ code: p.code, secret: target.secret, identifier: id, attributes: p.attributes });
+        const buf = radius.encode({
+          code: p.code,
+          secret: target.secret,
+          identifier: id,
+          attributes: p.attributes,
+          add_message_authenticator: p.code === 'Access-Request',
+        });
         inflight.set(key, Number(process.hrtime.bigint()));
         sockets[s].send(buf, target.port, '127.0.0.1');
         sent++;

@@ -20,12 +20,16 @@ DATA_DIR="$(abspath "${DATA_DIR:-./data}")"
 RADDB_DIR="${RADDB_DIR:-$DATA_DIR/raddb}"
 FREERADIUS_SRC="${FREERADIUS_SRC:-/etc/freeradius/3.0}"
 export RADIUS_SPOOL_DIR="${RADIUS_SPOOL_DIR:-$DATA_DIR/radius-spool}"
+# The API renders its routers here (same DATA_DIR default as the API).
+export RADIUS_SNAPSHOT_DIR="${RADIUS_SNAPSHOT_DIR:-$DATA_DIR/radius-snapshot}"
 export API_URL="${API_URL:-http://127.0.0.1:3001}"
 export RADIUS_AUTH_PORT="${RADIUS_AUTH_PORT:-1812}"
 export RADIUS_ACCT_PORT="${RADIUS_ACCT_PORT:-1813}"
 export RADIUS_BIND="${RADIUS_BIND:-*}"
 export RADIUS_ADMIN_FAILSAFE="${RADIUS_ADMIN_FAILSAFE:-1}"
-export RADIUS_REST_TIMEOUT="${RADIUS_REST_TIMEOUT:-2}"
+# 1 s: with the API frozen, the call that finds out must still leave the
+# NAS its answer well inside its 3-5 s timeout (freeradius/README.md).
+export RADIUS_REST_TIMEOUT="${RADIUS_REST_TIMEOUT:-1}"
 export RADIUS_REJECT_DELAY="${RADIUS_REJECT_DELAY:-1}"
 # Authorize answer cache and the API's control port for it (loopback only by default).
 export RADIUS_ANSWER_CACHE="${RADIUS_ANSWER_CACHE:-1}"
@@ -73,6 +77,20 @@ RADDB_DIR="$(abspath "$RADDB_DIR")"
 VAR_DIR="$DATA_DIR/radius-var"
 mkdir -p "$VAR_DIR/run" "$VAR_DIR/log/radacct" "$RADIUS_SPOOL_DIR/rejected"
 RADIUS_SPOOL_DIR="$(abspath "$RADIUS_SPOOL_DIR")"
+# The API's router snapshot. Until the API has written one, an empty one
+# (rlm_passwd needs the file); the API replaces it atomically, we never write
+# over it. Unreadable (another user's 0600 file): start without it, loudly.
+if mkdir -p -m 0700 "$RADIUS_SNAPSHOT_DIR" 2>/dev/null \
+  && { [[ -e "$RADIUS_SNAPSHOT_DIR/routers" ]] || : > "$RADIUS_SNAPSHOT_DIR/routers"; } 2>/dev/null \
+  && [[ -r "$RADIUS_SNAPSHOT_DIR/routers" ]]; then
+  RADIUS_SNAPSHOT_DIR="$(abspath "$RADIUS_SNAPSHOT_DIR")"
+else
+  echo "freeradius/run.sh: warning: cannot read $RADIUS_SNAPSHOT_DIR/routers as $(id -un): starting without the API's" \
+    "router snapshot (run as the API's user, or point RADIUS_SNAPSHOT_DIR at a readable copy)" >&2
+  RADIUS_SNAPSHOT_DIR="$VAR_DIR/no-router-snapshot"
+  mkdir -p "$RADIUS_SNAPSHOT_DIR"
+  : > "$RADIUS_SNAPSHOT_DIR/routers"
+fi
 
 # Fresh copy each start, so removed overlay files do not linger. Only wipe
 # a directory we rendered before (marker), never an arbitrary one.
@@ -89,7 +107,7 @@ chmod 0700 "$RADDB_DIR"
 cd "$RADDB_DIR"
 # EAP needs certs (and inner-tunnel); we do not offer it.
 rm -f mods-enabled/eap sites-enabled/*
-for m in rest rest_clients aaa_cache aaa_answer_cache aaa_spool; do ln -sf ../mods-available/$m mods-enabled/$m; done
+for m in rest rest_clients aaa_cache aaa_answer_cache aaa_spool aaa_breaker aaa_router_snapshot; do ln -sf ../mods-available/$m mods-enabled/$m; done
 SITES="default dynamic-clients aaa-spool-reader"
 # Without the control port no API can set the epoch, so nothing is ever cached.
 [[ "$RADIUS_ANSWER_CACHE" == "1" ]] && SITES="$SITES aaa-answer-cache-control"

@@ -23,6 +23,8 @@ export interface FreeRadius {
   /** The answer-cache control port (sites-available/aaa-answer-cache-control). */
   controlPort: number;
   dataDir: string;
+  /** The process, e.g. to freeze it with SIGSTOP. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -34,8 +36,9 @@ export const reservePort = (): number => nextPort++;
 /** Runs `npm run radius`'s script with the project's own overlay, on private ports. */
 export async function startFreeRadius(apiUrl: string, token: string, env: Record<string, string> = {}): Promise<FreeRadius> {
   requireFreeRadius();
-  const authPort = nextPort++;
-  const acctPort = nextPort++;
+  // A restart on the same ports passes them in env.
+  const authPort = Number(env.RADIUS_AUTH_PORT ?? nextPort++);
+  const acctPort = Number(env.RADIUS_ACCT_PORT ?? nextPort++);
   const controlPort = Number(env.RADIUS_CONTROL_PORT ?? nextPort++);
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'aaa-radius-'));
   const child: ChildProcess = spawn('bash', [join(ROOT, 'freeradius/run.sh')], {
@@ -75,6 +78,7 @@ export async function startFreeRadius(apiUrl: string, token: string, env: Record
     acctPort,
     controlPort,
     dataDir,
+    pid: child.pid!,
     output: () => out,
     stop: () =>
       new Promise((done) => {
@@ -87,18 +91,29 @@ export async function startFreeRadius(apiUrl: string, token: string, env: Record
 
 export interface RadReply {
   code: string;
+  /** The reply's attributes, without its Message-Authenticator (a signature, different in every reply). */
   attrs: Record<string, string>;
+  /** Names of the reply's attributes in wire order, Message-Authenticator included. */
+  order: string[];
   raw: string;
 }
 
-/** Sends packets with radclient; one reply per packet, or none when unanswered. */
+/**
+ * Sends packets with radclient; one reply per packet, or none when unanswered.
+ * Access-Requests get `Message-Authenticator = 0x00` (radclient then computes it),
+ * as routers send it and require it by default (BlastRADIUS), unless the packet has
+ * one already or `messageAuthenticator: false`. radclient drops a reply whose
+ * Message-Authenticator does not verify, so every answered request also checks it.
+ */
 export async function radclient(
   port: number,
   kind: 'auth' | 'acct',
   secret: string,
   packets: string[],
-  opts: { timeout?: number; retries?: number; parallel?: number } = {},
+  opts: { timeout?: number; retries?: number; parallel?: number; messageAuthenticator?: boolean } = {},
 ): Promise<RadReply[]> {
+  const sign = kind === 'auth' && opts.messageAuthenticator !== false;
+  const input = packets.map((p) => (sign && !/^\s*Message-Authenticator\s*=/m.test(p) ? `${p}\nMessage-Authenticator = 0x00` : p));
   const args = [
     '-x',
     '-r',
@@ -117,7 +132,7 @@ export async function radclient(
     p.stdout.on('data', (d) => (text += d));
     p.stderr.on('data', (d) => (text += d));
     p.on('close', () => resolvePromise(text));
-    p.stdin.end(packets.join('\n\n') + '\n');
+    p.stdin.end(input.join('\n\n') + '\n');
   });
   return parseRadclient(out);
 }
@@ -128,13 +143,14 @@ function parseRadclient(out: string): RadReply[] {
   for (const line of out.split('\n')) {
     const m = /^Received (\S+) Id/.exec(line);
     if (m) {
-      current = { code: m[1], attrs: {}, raw: '' };
+      current = { code: m[1], attrs: {}, order: [], raw: '' };
       replies.push(current);
       continue;
     }
     if (/^Sent /.test(line)) current = null;
     const a = /^\s+([\w-]+) = (.*)$/.exec(line);
-    if (current && a) {
+    if (current && a) current.order.push(a[1]);
+    if (current && a && a[1] !== 'Message-Authenticator') {
       const value = a[2].replace(/^"(.*)"$/, '$1');
       current.attrs[a[1]] = current.attrs[a[1]] ? `${current.attrs[a[1]]},${value}` : value;
     }

@@ -2,8 +2,14 @@ import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 
 interface RadiusLib {
-  encode(args: { code: string; secret: string; identifier: number; attributes: [string, string | Buffer][] }): Buffer;
-  decode(args: { packet: Buffer; secret: string }): NasReply;
+  encode(args: {
+    code: string;
+    secret: string;
+    identifier: number;
+    attributes: [string, string | Buffer][];
+    add_message_authenticator?: boolean;
+  }): Buffer;
+  decode(args: { packet: Buffer; secret: string }): { code: string; attributes: Record<string, unknown> };
 }
 // The `radius` package ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -12,11 +18,17 @@ const radius: RadiusLib = require('radius');
 export interface NasReply {
   code: string;
   attributes: Record<string, unknown>;
+  /** The packets on the wire, for checking signatures. */
+  request: Buffer;
+  raw: Buffer;
 }
 
 /**
  * Sends one Access-Request the way a router would, from a chosen loopback source
- * address (FreeRADIUS identifies the NAS by it). Resolves undefined on timeout.
+ * address (FreeRADIUS identifies the NAS by it). With a Message-Authenticator unless
+ * told otherwise, as RouterOS 7.15+, uspot (radcli) and CoovaChilli send it: routers
+ * require it by default (BlastRADIUS). The `radius` package computes it when asked
+ * (`add_message_authenticator`). Resolves undefined on timeout.
  */
 export function accessRequest(opts: {
   port: number;
@@ -24,12 +36,14 @@ export function accessRequest(opts: {
   srcIp: string;
   attributes: [string, string | Buffer][];
   timeoutMs?: number;
+  messageAuthenticator?: boolean;
 }): Promise<NasReply | undefined> {
   const packet = radius.encode({
     code: 'Access-Request',
     secret: opts.secret,
     identifier: randomBytes(1)[0],
     attributes: opts.attributes,
+    add_message_authenticator: opts.messageAuthenticator ?? true,
   });
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');
@@ -42,7 +56,7 @@ export function accessRequest(opts: {
       socket.close();
       try {
         const reply = radius.decode({ packet: msg, secret: opts.secret });
-        resolve({ code: reply.code, attributes: reply.attributes });
+        resolve({ code: reply.code, attributes: reply.attributes, request: packet, raw: msg });
       } catch (err) {
         reject(err);
       }

@@ -22,6 +22,7 @@ import { AuthorizeService } from './radius/authorize.service';
 import { RadiusController } from './radius/radius.controller';
 import { RadiusEndpoints } from './radius/radius-endpoints.service';
 import { RadiusListener } from './radius/radius-listener';
+import { RouterSnapshotWriter } from './radius/snapshot/router-snapshot.service';
 import { RouterDirectory } from './routers/router-directory.service';
 import { SessionsController } from './sessions/sessions.controller';
 import { StaleSessionReaper } from './sessions/stale-session.reaper';
@@ -61,6 +62,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     AnswerCacheControl,
     RadiusEndpoints,
     RadiusListener,
+    RouterSnapshotWriter,
     AuthorizeService,
     AccountingService,
     StaleSessionReaper,

@@ -28,3 +28,5 @@ export * from './radius/account-lookup';
 export * from './radius/radius-listener';
 export * from './radius/answer-cache/answer-cache-control.service';
 export * from './common/trusted-proxies';
+export * from './radius/snapshot/private-file';
+export * from './radius/snapshot/router-snapshot.service';

@@ -2,6 +2,7 @@ import { BadRequestException, Injectable, Logger, NotFoundException } from '@nes
 import { Counter } from 'prom-client';
 import { Clock } from '../common/clock';
 import { RouterDirectory } from '../routers/router-directory.service';
+import { clientAttributes } from './snapshot/router-snapshot';
 import { AccountingService } from './accounting.service';
 import { AuthorizeService } from './authorize.service';
 import { ipParam, postAuthParams, RawQuery } from './radius-params';
@@ -89,20 +90,15 @@ export class RadiusEndpoints {
     return NO_CONTENT;
   }
 
-  /** Dynamic clients: FreeRADIUS asks about unknown source IPs; 404 makes it drop the packet. */
+  /**
+   * Dynamic clients: FreeRADIUS asks about unknown source IPs; 404 makes it drop the packet.
+   * The same definition goes into the router snapshot (radius/snapshot) FreeRADIUS falls back on.
+   */
   async client(query: RawQuery): Promise<RadiusAnswer> {
     const ip = ipParam(query, 'ip');
     const router = await this.routers.findByIp(ip);
     if (!router) throw new NotFoundException('No router with this nasIp');
-    return {
-      status: 200,
-      body: encodeAttributes({
-        'control:FreeRADIUS-Client-IP-Address': ip,
-        'control:FreeRADIUS-Client-Secret': this.routers.radiusSecret(router),
-        'control:FreeRADIUS-Client-Shortname': router.id,
-        'control:FreeRADIUS-Client-NAS-Type': 'other',
-      }),
-    };
+    return { status: 200, body: encodeAttributes(clientAttributes(ip, router, this.routers.radiusSecret(router))) };
   }
 
   private byNasIdentifier(id: string | undefined) {

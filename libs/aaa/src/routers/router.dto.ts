@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsIP,
@@ -14,6 +15,7 @@ import {
   Min,
   MinLength,
   ValidateBy,
+  ValidateIf,
 } from 'class-validator';
 import { TrimmedText } from '../common/validation';
 import { isIpv4, parseCidr } from '../ip-pools/ipv4';
@@ -115,6 +117,16 @@ export class CreateRouterDto {
   @ApiPropertyOptional({ example: '/logon' }) @IsOptional() @Matches(/^\/[A-Za-z0-9._/-]{0,63}$/) loginPath?: string;
   @ApiPropertyOptional({ default: 3799 }) @IsOptional() @IsInt() @Min(1) @Max(65535) coaPort?: number;
   @ApiPropertyOptional({ default: 'captive' }) @IsOptional() @Matches(/^[A-Za-z0-9_]{1,32}$/) uspotSection?: string;
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      'Drop Access-Requests without Message-Authenticator (BlastRADIUS, CVE-2024-3596). Turn off only for a NAS that cannot send it; ' +
+      'RouterOS 7.15+ (`/radius set require-message-auth=yes`), uspot/radcli and CoovaChilli send it. Takes effect within a minute.',
+  })
+  // Absent = unchanged/default; null is not a boolean (400).
+  @ValidateIf((_, v) => v !== undefined)
+  @IsBoolean()
+  requireMessageAuthenticator?: boolean;
   @ApiPropertyOptional() @IsOptional() @TrimmedText(100) venueName?: string;
   @ApiPropertyOptional() @IsOptional() @TrimmedText(4000) termsText?: string;
   @ApiPropertyOptional({ example: '/portal/assets/logo.svg' })
@@ -123,7 +135,14 @@ export class CreateRouterDto {
   logoUrl?: string;
 }
 
-export class UpdateRouterDto extends PartialType(OmitType(CreateRouterDto, ['radiusSecret', 'uamSecret'] as const)) {
+export class UpdateRouterDto extends PartialType(
+  OmitType(CreateRouterDto, ['radiusSecret', 'uamSecret', 'requireMessageAuthenticator'] as const),
+) {
+  // Redeclared: PartialType would let null through to a NOT NULL column.
+  @ApiPropertyOptional({ description: 'See POST' })
+  @ValidateIf((_, v) => v !== undefined)
+  @IsBoolean()
+  requireMessageAuthenticator?: boolean;
   @ApiPropertyOptional({ writeOnly: true }) @IsOptional() @MinLength(16) @MaxLength(128) @Matches(PRINTABLE) radiusSecret?: string;
   @ApiPropertyOptional({ writeOnly: true, nullable: true })
   @IsOptional()
@@ -147,6 +166,7 @@ export class RouterView {
   @ApiProperty({ nullable: true, type: String }) loginPath!: string | null;
   @ApiProperty() coaPort!: number;
   @ApiProperty() uspotSection!: string;
+  @ApiProperty({ description: 'Access-Requests without Message-Authenticator are dropped' }) requireMessageAuthenticator!: boolean;
   @ApiProperty({ nullable: true, type: String }) venueName!: string | null;
   @ApiProperty({ nullable: true, type: String }) termsText!: string | null;
   @ApiProperty({ nullable: true, type: String }) logoUrl!: string | null;

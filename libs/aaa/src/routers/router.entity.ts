@@ -31,6 +31,8 @@ export class Router {
   @Column('text', { name: 'login_path', nullable: true }) loginPath!: string | null;
   @Column('int', { name: 'coa_port', default: 3799 }) coaPort!: number;
   @Column('text', { name: 'uspot_section', default: 'captive' }) uspotSection!: string;
+  /** Drop Access-Requests without Message-Authenticator (BlastRADIUS); FreeRADIUS learns it per client. */
+  @Column('boolean', { name: 'require_message_authenticator', default: true }) requireMessageAuthenticator!: boolean;
   @Column('text', { name: 'token_hash' }) tokenHash!: string;
   @Column('text', { name: 'venue_name', nullable: true }) venueName!: string | null;
   @Column('text', { name: 'terms_text', nullable: true }) termsText!: string | null;

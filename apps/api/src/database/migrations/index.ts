@@ -5,6 +5,7 @@ import { AccountChangeNotify1764000000000 } from './1764000000000-account-change
 import { AccountingBatchLinear1764000000001 } from './1764000000001-accounting-batch-linear';
 import { AnswerCacheSupport1764100000000 } from './1764100000000-answer-cache-support';
 import { SessionsHistory1764200000000 } from './1764200000000-sessions-history';
+import { RouterRequireMessageAuthenticator1764310000000 } from './1764310000000-router-require-message-authenticator';
 import { PortalRouterBinding1764330000000 } from './1764330000000-portal-router-binding';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   AccountingBatchLinear1764000000001,
   AnswerCacheSupport1764100000000,
   SessionsHistory1764200000000,
+  RouterRequireMessageAuthenticator1764310000000,
   PortalRouterBinding1764330000000,
 ];
