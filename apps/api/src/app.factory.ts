@@ -1,13 +1,14 @@
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/aaa';
 import { AppModule } from './app.module';
+import { JsonTolerantFastifyAdapter } from './http/empty-json-body';
 
 /** Builds the Fastify-based app; shared by main.ts and the HTTP tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: false });
+  const adapter = new JsonTolerantFastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
