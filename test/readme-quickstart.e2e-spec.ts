@@ -65,7 +65,9 @@ describe('README quick start, word for word', () => {
       const timer = setTimeout(() => fail(new Error(`FreeRADIUS did not become ready:\n${radiusOut}`)), 60_000);
       const onData = (d: Buffer) => {
         radiusOut += d;
-        if (radiusOut.includes('Ready to process requests')) (clearTimeout(timer), done());
+        if (!radiusOut.includes('Ready to process requests')) return;
+        clearTimeout(timer);
+        done();
       };
       radius!.stdout!.on('data', onData);
       radius!.stderr!.on('data', onData);
