@@ -98,6 +98,19 @@ describe('start-up output and log format', () => {
     }
   });
 
+  it('the start-up record is written whatever LOG_LEVEL says (supervisors and scripts wait for it)', async () => {
+    const api = await startBuiltApi({
+      DATA_DIR: dataDir(),
+      DATABASE_URL: await createTestDatabase(),
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'silent',
+    });
+    await api.stop();
+    const lines = api.output().split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ context: 'Startup', msg: `API listening on ${api.url}` });
+  });
+
   it('LOG_FORMAT unset: readable on a terminal, JSON into a pipe', async () => {
     const dir = dataDir();
     const env = { DATA_DIR: dir, DATABASE_URL: await createTestDatabase(), ADMIN_TOKEN: 'env-admin-token-0123456789' };

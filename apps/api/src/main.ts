@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
+import pino from 'pino';
 import { RadiusListener } from '@app/aaa';
 import { ConfigError, embeddedPgPort, loadConfig } from './config/load-config';
 import { EmbeddedDb, startEmbeddedPostgres } from './database/embedded-postgres';
@@ -42,8 +42,9 @@ async function bootstrap(): Promise<void> {
     metricsProtected: !!config.metricsToken,
   });
   // A person at a terminal gets the block; a log collector gets the same facts as one record.
+  // Either is written whatever LOG_LEVEL says: scripts and supervisors wait for it.
   if (config.logFormat === 'pretty') process.stdout.write(summary.lines.join('\n') + '\n');
-  else new Logger('Startup').log({ msg: summary.headline, ...summary.fields });
+  else pino({ level: 'info' }, pino.destination({ dest: 1, sync: true })).info({ context: 'Startup', ...summary.fields }, summary.headline);
 }
 
 bootstrap().catch((err) => {
