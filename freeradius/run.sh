@@ -46,10 +46,14 @@ export TZ=UTC
 # The token is only ever passed through $ENV{}; it ends up inside a
 # double-quoted unlang string, where % \ " would be interpreted.
 # Same default as the API: the token it generated on first start.
-if [[ -z "${RADIUS_API_TOKEN:-}" && -r "$DATA_DIR/radius-api-token" ]]; then
-  RADIUS_API_TOKEN="$(tr -d '[:space:]' < "$DATA_DIR/radius-api-token")"
+TOKEN_FILE="$DATA_DIR/radius-api-token"
+if [[ -z "${RADIUS_API_TOKEN:-}" ]]; then
+  [[ -e "$TOKEN_FILE" ]] || die "no token for the API: RADIUS_API_TOKEN is unset and $TOKEN_FILE does not exist." \
+    "Start the API once with DATA_DIR=$DATA_DIR (npm start writes it), or set RADIUS_API_TOKEN to the API's token."
+  [[ -r "$TOKEN_FILE" ]] || die "cannot read $TOKEN_FILE as $(id -un); run as the user that runs the API, or set RADIUS_API_TOKEN"
+  RADIUS_API_TOKEN="$(tr -d '[:space:]' < "$TOKEN_FILE")"
+  [[ -n "$RADIUS_API_TOKEN" ]] || die "$TOKEN_FILE is empty; delete it and start the API again, or set RADIUS_API_TOKEN"
 fi
-[[ -n "${RADIUS_API_TOKEN:-}" ]] || die "RADIUS_API_TOKEN is required (shared secret for the X-Radius-Token header); start the API once to generate $DATA_DIR/radius-api-token, or set it"
 [[ "$RADIUS_API_TOKEN" =~ ^[A-Za-z0-9._~+/=:-]+$ ]] \
   || die "RADIUS_API_TOKEN may only contain A-Z a-z 0-9 . _ ~ + / = : -"
 export RADIUS_API_TOKEN

@@ -1,16 +1,25 @@
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/aaa';
 import { AppModule } from './app.module';
+import { JsonTolerantFastifyAdapter } from './http/empty-json-body';
+import { BootNoiseFilter } from './logging/boot-noise.filter';
 
 /** Builds the Fastify-based app; shared by main.ts and the HTTP tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: false });
+  const adapter = new JsonTolerantFastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new BootNoiseFilter(app.get(Logger)));
   app.enableShutdownHooks();
+  // The OpenAPI document is public in the repository anyway; the switch is for operators
+  // who want nothing but the API on the port.
+  if (config.docsEnabled) serveDocs(app);
+  return app;
+}
+
+function serveDocs(app: NestFastifyApplication): void {
   const doc = new DocumentBuilder()
     .setTitle('RADIUS backend admin API')
     .setDescription('Customers, accounts, routers and sessions behind FreeRADIUS.')
@@ -18,5 +27,4 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     .addBearerAuth()
     .build();
   SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
-  return app;
 }

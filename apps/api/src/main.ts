@@ -1,14 +1,18 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
+import pino from 'pino';
+import { RadiusListener } from '@app/aaa';
 import { ConfigError, embeddedPgPort, loadConfig } from './config/load-config';
 import { EmbeddedDb, startEmbeddedPostgres } from './database/embedded-postgres';
 import { createApp } from './app.factory';
+import { projectRoot } from './startup/project-root';
+import { startupSummary } from './startup/startup-summary';
 
 async function bootstrap(): Promise<void> {
+  let adminTokenCreated = false;
   const config = loadConfig(process.env, {
-    onAdminTokenCreated: (token, path) =>
-      // Printed once, on the start that generated it; later starts read it from the file.
-      process.stdout.write(`\nGenerated admin token (saved to ${path}):\n  ${token}\n\n`),
+    onAdminTokenCreated: () => (adminTokenCreated = true),
+    stdoutIsTTY: process.stdout.isTTY === true,
   });
   let embedded: EmbeddedDb | undefined;
   if (!config.databaseUrl) {
@@ -23,7 +27,24 @@ async function bootstrap(): Promise<void> {
     .getInstance()
     .addHook('onClose', async () => stopEmbedded());
   await app.listen(config.port, config.host);
-  process.stdout.write(`API listening on http://${config.host}:${config.port} (Swagger UI at /docs)\n`);
+
+  const summary = startupSummary({
+    host: config.host,
+    port: (app.getHttpServer().address() as { port: number }).port,
+    radiusApiUrl: app.get(RadiusListener).url,
+    dataDir: config.dataDir,
+    defaultDataDir: join(projectRoot(), 'data'),
+    adminTokenFile: process.env.ADMIN_TOKEN ? undefined : join(config.dataDir, 'admin-token'),
+    adminTokenCreated,
+    radiusTokenFromEnv: !!process.env.RADIUS_API_TOKEN,
+    answerCacheControl: config.answerCacheControl,
+    docsEnabled: config.docsEnabled,
+    metricsProtected: !!config.metricsToken,
+  });
+  // A person at a terminal gets the block; a log collector gets the same facts as one record.
+  // Either is written whatever LOG_LEVEL says: scripts and supervisors wait for it.
+  if (config.logFormat === 'pretty') process.stdout.write(summary.lines.join('\n') + '\n');
+  else pino({ level: 'info' }, pino.destination({ dest: 1, sync: true })).info({ context: 'Startup', ...summary.fields }, summary.headline);
 }
 
 bootstrap().catch((err) => {

@@ -26,6 +26,8 @@ const toBool = ({ value }: { value: unknown }) =>
       : ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase())
         ? false
         : value;
+// Compose files and shell scripts pass unset variables as "": treat them as unset.
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 const IsTrustedProxyList = (opts: ValidationOptions) =>
   ValidateBy(
@@ -44,6 +46,14 @@ export class EnvSchema {
   DATABASE_URL?: string;
   @IsOptional() @IsString() @MinLength(1) DATA_DIR?: string;
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL?: string;
+  @IsOptional() @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' }) LOG_FORMAT?: string;
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  @MaxLength(512)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'METRICS_TOKEN must be printable ASCII without spaces' })
+  METRICS_TOKEN?: string;
+  @IsOptional() @Transform(toBool) @IsBoolean() DOCS_ENABLED?: boolean;
   @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' }) @MaxLength(512) ADMIN_TOKEN?: string;
   @IsOptional()
   @IsString()

@@ -20,18 +20,26 @@ export function validateEnv(env: NodeJS.ProcessEnv): EnvSchema {
 }
 
 /** Reads a generated secret from DATA_DIR, creating it (0600) on first use. */
-function persistedSecret(dataDir: string, file: string, make: () => string, onCreate?: (v: string) => void): string {
+function persistedSecret(dataDir: string, file: string, make: () => string, onCreate?: () => void): string {
   const path = join(dataDir, file);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
   const value = make();
   writeFileSync(path, value + '\n', { mode: 0o600 });
-  onCreate?.(value);
+  onCreate?.();
   return value;
 }
 
 export interface LoadOptions {
-  /** Called once when a bootstrap admin token was generated, so it can be shown to the operator. */
-  onAdminTokenCreated?: (token: string, path: string) => void;
+  /** Called once when a bootstrap admin token was generated (to say where it is, never to print it). */
+  onAdminTokenCreated?: (path: string) => void;
+  /** Whether stdout is a terminal: decides the log format when LOG_FORMAT is unset. */
+  stdoutIsTTY?: boolean;
+}
+
+/** LOG_FORMAT wins; otherwise a person at a terminal gets readable lines and everything else JSON. */
+export function resolveLogFormat(value: string | undefined, stdoutIsTTY: boolean): 'json' | 'pretty' {
+  if (value === 'json' || value === 'pretty') return value;
+  return stdoutIsTTY ? 'pretty' : 'json';
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): AppConfig {
@@ -52,8 +60,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     databaseUrl: e.DATABASE_URL ?? '',
     dataDir,
     logLevel: e.LOG_LEVEL ?? 'info',
+    logFormat: resolveLogFormat(e.LOG_FORMAT, opts.stdoutIsTTY ?? false),
+    metricsToken: e.METRICS_TOKEN,
+    docsEnabled: e.DOCS_ENABLED ?? true,
     adminToken:
-      e.ADMIN_TOKEN ?? persistedSecret(dataDir, 'admin-token', token, (v) => opts.onAdminTokenCreated?.(v, join(dataDir, 'admin-token'))),
+      e.ADMIN_TOKEN ?? persistedSecret(dataDir, 'admin-token', token, () => opts.onAdminTokenCreated?.(join(dataDir, 'admin-token'))),
     radiusApiToken: e.RADIUS_API_TOKEN ?? persistedSecret(dataDir, 'radius-api-token', token),
     secretKey,
     restrictedAddressList: e.RESTRICTED_ADDRESS_LIST ?? 'restricted',

@@ -1,7 +1,8 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { collectDefaultMetrics, register } from 'prom-client';
+import { MetricsGuard } from './metrics.guard';
 
 collectDefaultMetrics();
 
@@ -22,6 +23,7 @@ export class HealthController {
 
   @Get('metrics')
   @ApiExcludeEndpoint()
+  @UseGuards(MetricsGuard)
   @Header('content-type', register.contentType)
   metrics(): Promise<string> {
     return register.metrics();

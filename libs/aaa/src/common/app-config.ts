@@ -12,6 +12,12 @@ export class AppConfig {
   databaseUrl!: string;
   dataDir!: string;
   logLevel!: string;
+  /** `pretty` (human-readable lines) or `json` (one object per line, for collectors). */
+  logFormat!: 'json' | 'pretty';
+  /** Bearer token /metrics requires; unset = /metrics is open (keep the port off the internet). */
+  metricsToken?: string;
+  /** Serve Swagger UI at /docs and the OpenAPI document at /docs-json. */
+  docsEnabled!: boolean;
   adminToken!: string;
   radiusApiToken!: string;
   /** 32-byte key for encrypting passwords and secrets at rest. */
