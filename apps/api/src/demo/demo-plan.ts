@@ -13,6 +13,8 @@ export interface DemoSecrets {
 
 export const DEMO_ROUTER_IP = '127.0.0.1';
 export const DEMO_NASID = 'demo';
+/** The LAN address a uspot router answers portal logins on: the portal only sends passwords there. */
+export const DEMO_UAMIP = '192.168.1.1';
 
 export const demoSpeedProfile = { name: 'Demo 10M/2M', downloadKbps: 10_000, uploadKbps: 2_000, sessionTimeoutSeconds: 86_400 };
 export const demoIpPool = { name: 'demo-vpn', cidr: '10.99.0.0/24' };
@@ -25,6 +27,7 @@ export function demoRouter(s: DemoSecrets) {
     nasIdentifier: DEMO_NASID,
     nasIp: DEMO_ROUTER_IP,
     radiusSecret: s.radiusSecret,
+    uamAddresses: [DEMO_UAMIP],
   };
 }
 
@@ -80,7 +83,7 @@ export function demoInstructions(r: DemoResult): string[] {
   // What a uspot router's redirect carries (res, uamip, uamport, nasid, mac, ip, userurl).
   for (const [k, v] of Object.entries({
     res: 'notyet',
-    uamip: '192.168.1.1',
+    uamip: DEMO_UAMIP,
     uamport: '3990',
     nasid: DEMO_NASID,
     mac: '02-00-00-00-00-01',
