@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { WebSocket } from 'ws';
 import { AAA_EVENTS, SessionLimitReachedEvent } from '@app/aaa';
-import { InstanceId, RouterAgent, RouterRpcOptions } from '@app/router-rpc';
+import { InstanceId, RouterAgent, RouterRevocation, RouterRpcOptions } from '@app/router-rpc';
 import { createRouter, insertSession, rawClient, routerOnline, sessionRow, startAgent, waitFor, wsUrl } from './support/rpc-helpers';
 import { TestNas } from './support/rpc-nas';
 import { radiusCall } from './support/rlm-rest';
@@ -270,6 +270,54 @@ describe('router RPC (real app, WebSocket and UDP)', () => {
       ]);
       expect(row.connected_instance).toBe(t2.app.get(InstanceId).value);
       onB.ws.close();
+    });
+
+    /** Bounded target from the issue: a revoked router's socket is gone "within seconds". */
+    const REVOKE_WITHIN_MS = 5000;
+    const closedWithin = <T>(p: Promise<T>, ms: number) =>
+      Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`socket still open after ${ms} ms`)), ms))]);
+
+    it('closes the live socket on instance A when instance B rotates the router token', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const onA = await rawClient(t, r.token);
+      await waitFor(() => routerOnline(t2, r.id), 3000, 'online as seen by B');
+      const rotated = await t2.admin().post(`/api/routers/${r.id}/token`).expect(201);
+      expect(await closedWithin(onA.closed, REVOKE_WITHIN_MS)).toEqual({ code: 4001, reason: 'token revoked' });
+      await waitFor(async () => !(await routerOnline(t2, r.id)), 3000, 'offline');
+      expect(await upgradeStatus(t, '/routers/ws', `Bearer ${r.token}`)).toBe(401);
+      const fresh = await rawClient(t, rotated.body.token);
+      fresh.ws.close();
+    });
+
+    it('closes the live socket on instance A when instance B deletes the router', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const onA = await rawClient(t, r.token);
+      await waitFor(() => routerOnline(t2, r.id), 3000, 'online as seen by B');
+      await t2.admin().delete(`/api/routers/${r.id}`).expect(204);
+      expect(await closedWithin(onA.closed, REVOKE_WITHIN_MS)).toEqual({ code: 4004, reason: 'router deleted' });
+    });
+
+    it('closes the socket when the token is changed by plain SQL, not through the API', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const onB = await rawClient(t2, r.token);
+      await waitFor(() => routerOnline(t, r.id), 3000, 'online');
+      await sql(t.databaseUrl, `UPDATE routers SET token_hash = md5(random()::text) WHERE id = $1`, [r.id]);
+      expect(await closedWithin(onB.closed, REVOKE_WITHIN_MS)).toEqual({ code: 4001, reason: 'token revoked' });
+    });
+
+    it('closes the socket at the next sweep when the revocation notification was lost', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const onA = await rawClient(t, r.token);
+      await waitFor(() => routerOnline(t, r.id), 3000, 'online');
+      // Triggers off for this one transaction: the change happens, no notification is sent.
+      await sql(
+        t.databaseUrl,
+        `DO $$ BEGIN SET LOCAL session_replication_role = replica; UPDATE routers SET token_hash = md5(random()::text) WHERE id = '${r.id}'; END $$`,
+      );
+      await t2.app.get(RouterRevocation).sweep(); // instance B holds nothing of this router: a no-op there
+      expect(onA.ws.readyState).toBe(WebSocket.OPEN);
+      await t.app.get(RouterRevocation).sweep(); // what A's timer runs every revalidateMs
+      expect(await closedWithin(onA.closed, REVOKE_WITHIN_MS)).toEqual({ code: 4001, reason: 'token revoked' });
     });
 
     it('answers 503 when the instance named as holder never replies', async () => {

@@ -5,6 +5,7 @@ import { AccountChangeNotify1764000000000 } from './1764000000000-account-change
 import { AccountingBatchLinear1764000000001 } from './1764000000001-accounting-batch-linear';
 import { AnswerCacheSupport1764100000000 } from './1764100000000-answer-cache-support';
 import { SessionsHistory1764200000000 } from './1764200000000-sessions-history';
+import { RouterRevokeNotify1764340000000 } from './1764340000000-router-revoke-notify';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AccountingBatchLinear1764000000001,
   AnswerCacheSupport1764100000000,
   SessionsHistory1764200000000,
+  RouterRevokeNotify1764340000000,
 ];
