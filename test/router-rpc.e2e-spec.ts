@@ -144,6 +144,67 @@ describe('router RPC (real app, WebSocket and UDP)', () => {
       await agent.stop();
     });
 
+    it.each([
+      // uspot's own Stop for client_remove: the admin's doing.
+      ['User-Request', 'Admin-Reset', 1],
+      // A cause of the router's own that happens to land in the window stays.
+      ['Idle-Timeout', 'Idle-Timeout', 2],
+    ])('records the cause of a Stop with %s that lands before the agent answers as %s', async (sent, stored, n) => {
+      const nasIp = `198.51.100.${240 + n}`;
+      const id = `ws-cause-${n}`;
+      const r = await createRouter(t, { vendor: 'uspot', nasIp });
+      const base = { 'User-Name': 'walker', 'Acct-Session-Id': id, 'Calling-Station-Id': `AA-BB-CC-00-00-4${n}` };
+      await radiusCall(t.url, 'accounting', nasIp, { ...base, 'Acct-Status-Type': 'Start' }).expect(204);
+      // uspot.uc `client_remove` calls radius_terminate(…, radtc_logout) before it returns:
+      // the Accounting-Stop (Terminate-Cause 1, User-Request) is stored before the RPC reply.
+      const agent = new RouterAgent({
+        url: wsUrl(t),
+        token: r.token,
+        log: () => undefined,
+        executor: async (method) => {
+          if (method !== 'client_remove') return {};
+          await radiusCall(t.url, 'accounting', nasIp, {
+            ...base,
+            'Acct-Status-Type': 'Stop',
+            'Acct-Session-Time': 60,
+            'Acct-Terminate-Cause': sent,
+          }).expect(204);
+          return {};
+        },
+      });
+      agent.start();
+      try {
+        await agent.waitOpen();
+        const [row] = await sql<{ id: string }>(t.databaseUrl, 'SELECT id FROM sessions WHERE acct_session_id = $1', [id]);
+        await t.admin().post(`/api/sessions/${row.id}/disconnect`).expect(200);
+        expect(await sessionRow(t, row.id)).toMatchObject({ terminate_cause: stored });
+      } finally {
+        await agent.stop();
+      }
+    });
+
+    it('keeps the cause of a session the user ended before the admin asked (409, no rewrite)', async () => {
+      const nasIp = '198.51.100.243';
+      const r = await createRouter(t, { vendor: 'uspot', nasIp });
+      const { agent, calls } = await startAgent(t, r.token);
+      const base = { 'User-Name': 'leaver', 'Acct-Session-Id': 'ws-cause-3', 'Calling-Station-Id': 'AA-BB-CC-00-00-42' };
+      await radiusCall(t.url, 'accounting', nasIp, { ...base, 'Acct-Status-Type': 'Start' }).expect(204);
+      await radiusCall(t.url, 'accounting', nasIp, {
+        ...base,
+        'Acct-Status-Type': 'Stop',
+        'Acct-Session-Time': 5,
+        'Acct-Terminate-Cause': 'User-Request',
+      }).expect(204);
+      try {
+        const [row] = await sql<{ id: string }>(t.databaseUrl, "SELECT id FROM sessions WHERE acct_session_id = 'ws-cause-3'");
+        await t.admin().post(`/api/sessions/${row.id}/disconnect`).expect(409);
+        expect(await sessionRow(t, row.id)).toMatchObject({ terminate_cause: 'User-Request' });
+        expect(calls).toEqual([]);
+      } finally {
+        await agent.stop();
+      }
+    });
+
     it('maps a router-side ubus failure to 502 and leaves the session open', async () => {
       const r = await createRouter(t, { vendor: 'uspot' });
       const agent = new RouterAgent({
