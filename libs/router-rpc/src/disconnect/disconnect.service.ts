@@ -4,7 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { AppConfig, CredentialVault, Router, Session } from '@app/aaa';
 import { RpcBus } from '../bus/rpc-bus';
 import { CoaClient, CoaTimeoutError } from '../coa/coa-client';
-import { RadiusAttribute } from '@app/aaa';
+import { disconnectAttributes } from './disconnect-attributes';
 import { ClientRemoveParams, normalizeMac } from '../protocol/json-rpc';
 import { RouterCallError, RouterOfflineError, RouterTimeoutError } from '../rpc-errors';
 
@@ -66,12 +66,7 @@ export class DisconnectService {
   }
 
   private async viaCoa(router: Router, session: Session): Promise<void> {
-    const attrs: RadiusAttribute[] = [
-      ['User-Name', session.username],
-      ['Acct-Session-Id', session.acctSessionId],
-    ];
-    // RouterOS can match on the address; uspot's DAE NAKs any request carrying it.
-    if (router.vendor !== 'uspot' && session.framedIp) attrs.push(['Framed-IP-Address', session.framedIp]);
+    const attrs = disconnectAttributes(router.vendor, session);
     const target = { host: router.nasIp, port: router.coaPort, secret: this.vault.decrypt(router.radiusSecretEnc) };
     let result;
     try {
@@ -82,7 +77,10 @@ export class DisconnectService {
     }
     if (result.outcome === 'nak') {
       const cause = result.errorCause ? ` (Error-Cause ${result.errorCause})` : '';
-      throw new BadGatewayException(`Router answered Disconnect-NAK${cause}`);
+      const retry = result.retransmitted
+        ? ' to a retransmission: an earlier try may have ended it, in which case the router’s Accounting-Stop closes the session'
+        : '';
+      throw new BadGatewayException(`Router answered Disconnect-NAK${cause}${retry}`);
     }
   }
 
