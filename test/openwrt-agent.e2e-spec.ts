@@ -179,7 +179,7 @@ describe('OpenWrt agent (Lua 5.1) against the real app', () => {
     let dir: string;
     const fronts: TlsServer[] = [];
     /** A TLS-terminating proxy (as nginx or HAProxy would be) in front of the app, with its own certificate. */
-    async function tlsFront(san: string): Promise<{ url: string; ca: string }> {
+    async function tlsFront(san: string): Promise<{ url: string; ca: string; received: () => number }> {
       const key = join(dir, `${san.replace(/\W/g, '_')}.key`);
       const cert = join(dir, `${san.replace(/\W/g, '_')}.pem`);
       execFileSync('openssl', [
@@ -187,7 +187,9 @@ describe('OpenWrt agent (Lua 5.1) against the real app', () => {
         '-subj', '/CN=test front', '-addext', `subjectAltName=${san}`, '-keyout', key, '-out', cert,
       ], { stdio: 'pipe' }); // prettier-ignore
       const appPort = Number(new URL(t.url).port);
+      let received = 0;
       const server = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (s) => {
+        s.on('data', (d: Buffer) => (received += d.length));
         const up = netConnect(appPort, '127.0.0.1');
         s.pipe(up).pipe(s);
         s.on('error', () => up.destroy());
@@ -195,7 +197,7 @@ describe('OpenWrt agent (Lua 5.1) against the real app', () => {
       });
       fronts.push(server);
       await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-      return { url: `wss://127.0.0.1:${(server.address() as { port: number }).port}/routers/ws`, ca: cert };
+      return { url: `wss://127.0.0.1:${(server.address() as { port: number }).port}/routers/ws`, ca: cert, received: () => received };
     }
     beforeAll(async () => {
       t = await startTestApp(ENV);
@@ -208,11 +210,32 @@ describe('OpenWrt agent (Lua 5.1) against the real app', () => {
 
     it('connects when the certificate names the host and chains to the configured CA', async () => {
       const front = await tlsFront('IP:127.0.0.1');
+      const options = t.app.get(RouterRpcOptions);
+      const saved = options.heartbeatMs;
+      // Pings further apart than the agent's 1 s read timeout: idle reads over TLS must resume cleanly.
+      options.heartbeatMs = 1500;
       const r = await createRouter(t, { vendor: 'uspot' });
-      const agent = startLuaAgent({ url: front.url, token: r.token, ubus: new FakeUbus(), args: ['--ca-file', front.ca] });
+      const ubus = new FakeUbus();
+      const agent = startLuaAgent({ url: front.url, token: r.token, ubus, args: ['--ca-file', front.ca] });
       try {
         await waitFor(() => routerOnline(t, r.id), 15_000, `online over TLS\n${agent.output()}`);
+        const channel = t.app.get(RouterChannelRegistry).get(r.id)!;
+        let pongs = 0;
+        channel.socket.on('pong', () => pongs++);
+        await waitFor(() => pongs >= 2, 15_000, 'two pongs over TLS');
+        const id = await insertSession(t, r.id, { mac: '02:00:00:00:00:0e' });
+        await t.admin().post(`/api/sessions/${id}/disconnect`).expect(200);
+        expect(ubus.calls().at(-1)).toEqual([
+          '-t',
+          '10',
+          'call',
+          'uspot',
+          'client_remove',
+          '{"uspot":"captive","address":"02:00:00:00:00:0e"}',
+        ]);
+        expect(t.app.get(RouterChannelRegistry).get(r.id)).toBe(channel);
       } finally {
+        options.heartbeatMs = saved;
         await agent.stop();
       }
     });
@@ -224,6 +247,7 @@ describe('OpenWrt agent (Lua 5.1) against the real app', () => {
       try {
         await waitFor(() => agent.output().includes('certificate does not name 127.0.0.1'), 15_000, agent.output());
         expect(await routerOnline(t, r.id)).toBe(false);
+        expect(front.received()).toBe(0); // not a byte of HTTP, so no token, went through the tunnel
       } finally {
         await agent.stop();
       }
