@@ -3,10 +3,20 @@ import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { WebSocket } from 'ws';
-import { AAA_EVENTS, SessionLimitReachedEvent } from '@app/aaa';
-import { InstanceId, RouterAgent, RouterRpcOptions } from '@app/router-rpc';
-import { createRouter, insertSession, rawClient, routerOnline, sessionRow, startAgent, waitFor, wsUrl } from './support/rpc-helpers';
-import { TestNas } from './support/rpc-nas';
+import { AAA_EVENTS, RadiusAttribute, SessionLimitReachedEvent } from '@app/aaa';
+import { CoaClient, CoaResult, InstanceId, RouterAgent, RouterRevocation, RouterRpcOptions } from '@app/router-rpc';
+import {
+  createRouter,
+  insertSession,
+  rawClient,
+  routerOnline,
+  routerSessionOf,
+  sessionRow,
+  startAgent,
+  waitFor,
+  wsUrl,
+} from './support/rpc-helpers';
+import { DasFlavour, TestNas } from './support/rpc-nas';
 import { radiusCall } from './support/rlm-rest';
 import { startTestApp, TestApp } from './support/test-app';
 import { sql } from './support/test-db';
@@ -144,6 +154,67 @@ describe('router RPC (real app, WebSocket and UDP)', () => {
       await agent.stop();
     });
 
+    it.each([
+      // uspot's own Stop for client_remove: the admin's doing.
+      ['User-Request', 'Admin-Reset', 1],
+      // A cause of the router's own that happens to land in the window stays.
+      ['Idle-Timeout', 'Idle-Timeout', 2],
+    ])('records the cause of a Stop with %s that lands before the agent answers as %s', async (sent, stored, n) => {
+      const nasIp = `198.51.100.${240 + n}`;
+      const id = `ws-cause-${n}`;
+      const r = await createRouter(t, { vendor: 'uspot', nasIp });
+      const base = { 'User-Name': 'walker', 'Acct-Session-Id': id, 'Calling-Station-Id': `AA-BB-CC-00-00-4${n}` };
+      await radiusCall(t.url, 'accounting', nasIp, { ...base, 'Acct-Status-Type': 'Start' }).expect(204);
+      // uspot.uc `client_remove` calls radius_terminate(…, radtc_logout) before it returns:
+      // the Accounting-Stop (Terminate-Cause 1, User-Request) is stored before the RPC reply.
+      const agent = new RouterAgent({
+        url: wsUrl(t),
+        token: r.token,
+        log: () => undefined,
+        executor: async (method) => {
+          if (method !== 'client_remove') return {};
+          await radiusCall(t.url, 'accounting', nasIp, {
+            ...base,
+            'Acct-Status-Type': 'Stop',
+            'Acct-Session-Time': 60,
+            'Acct-Terminate-Cause': sent,
+          }).expect(204);
+          return {};
+        },
+      });
+      agent.start();
+      try {
+        await agent.waitOpen();
+        const [row] = await sql<{ id: string }>(t.databaseUrl, 'SELECT id FROM sessions WHERE acct_session_id = $1', [id]);
+        await t.admin().post(`/api/sessions/${row.id}/disconnect`).expect(200);
+        expect(await sessionRow(t, row.id)).toMatchObject({ terminate_cause: stored });
+      } finally {
+        await agent.stop();
+      }
+    });
+
+    it('keeps the cause of a session the user ended before the admin asked (409, no rewrite)', async () => {
+      const nasIp = '198.51.100.243';
+      const r = await createRouter(t, { vendor: 'uspot', nasIp });
+      const { agent, calls } = await startAgent(t, r.token);
+      const base = { 'User-Name': 'leaver', 'Acct-Session-Id': 'ws-cause-3', 'Calling-Station-Id': 'AA-BB-CC-00-00-42' };
+      await radiusCall(t.url, 'accounting', nasIp, { ...base, 'Acct-Status-Type': 'Start' }).expect(204);
+      await radiusCall(t.url, 'accounting', nasIp, {
+        ...base,
+        'Acct-Status-Type': 'Stop',
+        'Acct-Session-Time': 5,
+        'Acct-Terminate-Cause': 'User-Request',
+      }).expect(204);
+      try {
+        const [row] = await sql<{ id: string }>(t.databaseUrl, "SELECT id FROM sessions WHERE acct_session_id = 'ws-cause-3'");
+        await t.admin().post(`/api/sessions/${row.id}/disconnect`).expect(409);
+        expect(await sessionRow(t, row.id)).toMatchObject({ terminate_cause: 'User-Request' });
+        expect(calls).toEqual([]);
+      } finally {
+        await agent.stop();
+      }
+    });
+
     it('maps a router-side ubus failure to 502 and leaves the session open', async () => {
       const r = await createRouter(t, { vendor: 'uspot' });
       const agent = new RouterAgent({
@@ -176,65 +247,170 @@ describe('router RPC (real app, WebSocket and UDP)', () => {
       expect((await request(t.url).post(`/api/sessions/${stopped}/disconnect`)).status).toBe(401);
     });
 
-    describe('RFC 5176 to a real UDP NAS', () => {
-      let mikrotikNas: TestNas;
-      let uspotNas: TestNas;
-      beforeAll(async () => {
-        mikrotikNas = await new TestNas(SECRET, '127.0.0.1').start();
-        uspotNas = await new TestNas(SECRET, '127.0.0.2').start();
-      });
+    describe('RFC 5176 to a UDP NAS that answers as the real router does', () => {
+      const nases: TestNas[] = [];
+      const nas = async (flavour: DasFlavour, host: string) => {
+        const n = await new TestNas(flavour, SECRET, host).start();
+        nases.push(n);
+        return n;
+      };
       afterAll(async () => {
-        await mikrotikNas.close();
-        await uspotNas.close();
+        for (const n of nases) await n.close();
+      });
+      const disconnect = (id: string) => t.admin().post(`/api/sessions/${id}/disconnect`);
+
+      it('RouterOS: ACK for its session (User-Name, Acct-Session-Id, Framed-IP-Address) closes it with Admin-Reset', async () => {
+        const ros = await nas('routeros', '127.0.0.1');
+        const r = await createRouter(t, { vendor: 'mikrotik', nasIp: '127.0.0.1', coaPort: ros.port, radiusSecret: SECRET });
+        const id = await insertSession(t, r.id, { username: 'bob', framedIp: '10.5.0.7' });
+        ros.addSession(await routerSessionOf(t, id, { 'Calling-Station-Id': 'AA:BB:CC:DD:EE:01' }));
+        const ok = await disconnect(id).expect(200);
+        expect(ok.body).toMatchObject({ sessionId: id, routerId: r.id, method: 'coa', outcome: 'ack' });
+        expect(ros.requests.at(-1)!.attributes).toMatchObject({ 'User-Name': 'bob', 'Framed-IP-Address': '10.5.0.7' });
+        expect(ros.requests.at(-1)!.types).not.toContain(80); // no Message-Authenticator
+        expect(ros.sessions).toEqual([]);
+        expect(await sessionRow(t, id)).toMatchObject({ terminate_cause: 'Admin-Reset' });
       });
 
-      it('maps Disconnect-ACK to 200, NAK to 502 with Error-Cause, silence to 503', async () => {
-        const r = await createRouter(t, { vendor: 'mikrotik', nasIp: '127.0.0.1', coaPort: mikrotikNas.port, radiusSecret: SECRET });
-        const ack = await insertSession(t, r.id, { username: 'bob', framedIp: '10.5.0.7' });
-        mikrotikNas.mode = 'ack';
-        const ok = await t.admin().post(`/api/sessions/${ack}/disconnect`).expect(200);
-        expect(ok.body).toMatchObject({ sessionId: ack, routerId: r.id, method: 'coa', outcome: 'ack' });
-        const sent = mikrotikNas.requests.at(-1)!;
-        expect(sent.code).toBe('Disconnect-Request');
-        expect(sent.attributes).toMatchObject({ 'User-Name': 'bob', 'Framed-IP-Address': '10.5.0.7' });
-        expect(sent.attributes['Acct-Session-Id']).toEqual(expect.any(String));
-        expect(sent.attributes).not.toHaveProperty('Message-Authenticator');
-        expect(await sessionRow(t, ack)).toMatchObject({ terminate_cause: 'Admin-Reset' });
-
-        const nak = await insertSession(t, r.id);
-        mikrotikNas.mode = 'nak';
-        const refused = await t.admin().post(`/api/sessions/${nak}/disconnect`);
+      it('RouterOS: NAK Session-Context-Not-Found for a session it does not hold is 502, session unchanged', async () => {
+        const ros = await nas('routeros', '127.0.0.4');
+        const r = await createRouter(t, { vendor: 'mikrotik', nasIp: '127.0.0.4', coaPort: ros.port, radiusSecret: SECRET });
+        const id = await insertSession(t, r.id, { framedIp: '10.5.0.8' });
+        ros.addSession({ ...(await routerSessionOf(t, id)), 'Framed-IP-Address': '10.5.0.99' }); // another address: not this session
+        const refused = await disconnect(id);
         expect(refused.status).toBe(502);
         expect(refused.body.message).toBe('Router answered Disconnect-NAK (Error-Cause Session-Context-Not-Found)');
-        expect((await sessionRow(t, nak)).stopped_at).toBeNull();
-
-        mikrotikNas.mode = 'silent';
-        const count = mikrotikNas.requests.length;
-        const started = Date.now();
-        const timeout = await t.admin().post(`/api/sessions/${nak}/disconnect`);
-        expect(timeout.status).toBe(503);
-        expect(timeout.body.message).toMatch(/offline or unreachable/);
-        expect(Date.now() - started).toBeLessThan(4000);
-        expect(mikrotikNas.requests.length - count).toBe(3); // retransmitted
-        expect((await sessionRow(t, nak)).stopped_at).toBeNull();
-      });
-
-      it('falls back to DAE for an offline uspot router, without Framed-IP-Address', async () => {
-        const r = await createRouter(t, { vendor: 'uspot', nasIp: '127.0.0.2', coaPort: uspotNas.port, radiusSecret: SECRET });
-        const id = await insertSession(t, r.id, { framedIp: '10.6.0.2' });
-        uspotNas.mode = 'ack';
-        const res = await t.admin().post(`/api/sessions/${id}/disconnect`).expect(200);
-        expect(res.body.method).toBe('coa');
-        expect(uspotNas.requests.at(-1)!.attributes).not.toHaveProperty('Framed-IP-Address');
-      });
-
-      it('answers 503 when an offline router does not answer at all', async () => {
-        uspotNas.mode = 'silent';
-        const r = await createRouter(t, { vendor: 'uspot', nasIp: '127.0.0.3', coaPort: uspotNas.port, radiusSecret: SECRET });
-        const id = await insertSession(t, r.id);
-        const res = await t.admin().post(`/api/sessions/${id}/disconnect`);
-        expect(res.status).toBe(503);
         expect((await sessionRow(t, id)).stopped_at).toBeNull();
+        expect(ros.sessions).toHaveLength(1);
+      });
+
+      it('answers 503 within the RPC timeout when the router never answers, after retransmitting', async () => {
+        const ros = await nas('routeros', '127.0.0.5');
+        ros.silent = true;
+        const r = await createRouter(t, { vendor: 'mikrotik', nasIp: '127.0.0.5', coaPort: ros.port, radiusSecret: SECRET });
+        const id = await insertSession(t, r.id);
+        const started = Date.now();
+        const res = await disconnect(id);
+        expect(res.status).toBe(503);
+        expect(res.body.message).toMatch(/offline or unreachable/);
+        expect(Date.now() - started).toBeLessThan(4000); // RPC_TIMEOUT_MS 1500, a bounded target
+        expect(ros.requests).toHaveLength(3);
+        expect((await sessionRow(t, id)).stopped_at).toBeNull();
+      });
+
+      it('uspot without agent: DAE with attributes radius-das.c accepts, also for a UTF-8 username', async () => {
+        const das = await nas('uspot', '127.0.0.2');
+        const r = await createRouter(t, { vendor: 'uspot', nasIp: '127.0.0.2', coaPort: das.port, radiusSecret: SECRET });
+        for (const username of ['alice', 'jörg']) {
+          const id = await insertSession(t, r.id, { username, framedIp: '10.6.0.2' });
+          // What uspot.uc client_auth stored: the Access-Request it sent (radius_init adds NAS-Identifier).
+          das.addSession(
+            await routerSessionOf(t, id, {
+              'Calling-Station-Id': 'aa-bb-cc-dd-ee-01',
+              'Called-Station-Id': '02-00-00-00-00-01',
+              'NAS-Identifier': 'uspot-ap',
+            }),
+          );
+          const res = await disconnect(id);
+          expect({ username, status: res.status, message: res.body.message }).toEqual({ username, status: 200, message: undefined });
+          expect(res.body.method).toBe('coa');
+          expect(das.requests.at(-1)!.types).not.toContain(8); // Framed-IP-Address: NAKed by uspot
+        }
+        expect(das.sessions).toEqual([]);
+      });
+
+      it('uspot: a bare NAK (uspot sends no Error-Cause) for a client it does not hold is 502', async () => {
+        const das = await nas('uspot', '127.0.0.3');
+        const r = await createRouter(t, { vendor: 'uspot', nasIp: '127.0.0.3', coaPort: das.port, radiusSecret: SECRET });
+        const id = await insertSession(t, r.id);
+        const res = await disconnect(id);
+        expect(res.status).toBe(502);
+        expect(res.body.message).toBe('Router answered Disconnect-NAK');
+        expect((await sessionRow(t, id)).stopped_at).toBeNull();
+      });
+
+      it('uspot: when the ACK is lost, the retransmission is NAKed (no duplicate detection): 502 says so', async () => {
+        const das = await nas('uspot', '127.0.0.6');
+        const r = await createRouter(t, { vendor: 'uspot', nasIp: '127.0.0.6', coaPort: das.port, radiusSecret: SECRET });
+        const id = await insertSession(t, r.id);
+        das.addSession(await routerSessionOf(t, id));
+        das.dropReplies = 1;
+        const res = await disconnect(id);
+        expect(das.replies.map((x) => x.code)).toEqual(['Disconnect-ACK', 'Disconnect-NAK']);
+        expect(res.status).toBe(502);
+        expect(res.body.message).toMatch(/retransmission.*may have ended it/);
+        expect(das.sessions).toEqual([]); // the user is gone; uspot's own Admin-Reset Stop closes the row
+      });
+
+      it('generic (CoovaChilli): ACK by User-Name and Acct-Session-Id', async () => {
+        const chilli = await nas('coova', '127.0.0.7');
+        const r = await createRouter(t, { vendor: 'generic', nasIp: '127.0.0.7', coaPort: chilli.port, radiusSecret: SECRET });
+        const id = await insertSession(t, r.id, { username: 'carol', framedIp: '10.7.0.3' });
+        chilli.addSession({ 'User-Name': 'carol', 'Acct-Session-Id': (await routerSessionOf(t, id))['Acct-Session-Id'] });
+        await disconnect(id).expect(200);
+        expect(chilli.sessions).toEqual([]);
+      });
+
+      describe('the fakes refuse what the real routers refuse', () => {
+        const send = (n: TestNas, attributes: RadiusAttribute[]) =>
+          t.app.get(CoaClient).disconnect({ host: '127.0.0.8', port: n.port, secret: SECRET }, attributes, 1500);
+        let uspot: TestNas;
+        let ros: TestNas;
+        beforeAll(async () => {
+          uspot = await nas('uspot', '127.0.0.8');
+          ros = await nas('routeros', '127.0.0.8');
+          ros.identity = { 'NAS-Identifier': 'mt-1' };
+        });
+
+        it.each<[string, RadiusAttribute[], CoaResult]>([
+          // radius-das.c disconnect_attrid_not_supported
+          ['Framed-IP-Address', [['Framed-IP-Address', '10.6.0.2']], { outcome: 'nak' }],
+          ['NAS-Port', [['NAS-Port', 1]], { outcome: 'nak' }],
+          ['Reply-Message', [['Reply-Message', 'bye']], { outcome: 'nak' }],
+          ['Event-Timestamp', [['Event-Timestamp', new Date()]], { outcome: 'nak' }],
+          // toval_str: only printable ASCII
+          ['a UTF-8 User-Name', [['User-Name', 'jörg']], { outcome: 'nak' }],
+          // das_match_client: every attribute must equal the stored request
+          ['an unknown Acct-Session-Id', [['Acct-Session-Id', 'nope']], { outcome: 'nak' }],
+        ])('uspot NAKs %s', async (_what, attributes, expected) => {
+          uspot.sessions.length = 0;
+          uspot.addSession({ 'User-Name': 'alice', 'Acct-Session-Id': 'abc', 'Framed-IP-Address': '10.6.0.2' });
+          expect(await send(uspot, attributes)).toEqual(expected);
+          expect(uspot.sessions).toHaveLength(1);
+        });
+
+        it.each<[string, RadiusAttribute[], CoaResult]>([
+          [
+            'an attribute RFC 5176 does not allow in a Disconnect',
+            [
+              ['User-Name', 'bob'],
+              ['Session-Timeout', 60],
+            ],
+            { outcome: 'nak', errorCause: 'Unsupported-Attribute' },
+          ],
+          ['no session attribute', [['NAS-Identifier', 'mt-1']], { outcome: 'nak', errorCause: 'Missing-Attribute' }],
+          [
+            'another NAS',
+            [
+              ['User-Name', 'bob'],
+              ['NAS-Identifier', 'mt-2'],
+            ],
+            { outcome: 'nak', errorCause: 'NAS-Identification-Mismatch' },
+          ],
+          [
+            'a session it does not hold',
+            [
+              ['User-Name', 'bob'],
+              ['Acct-Session-Id', 'other'],
+            ],
+            { outcome: 'nak', errorCause: 'Session-Context-Not-Found' },
+          ],
+        ])('RouterOS NAKs %s with its Error-Cause', async (_what, attributes, expected) => {
+          ros.sessions.length = 0;
+          ros.addSession({ 'User-Name': 'bob', 'Acct-Session-Id': 'b-1' });
+          expect(await send(ros, attributes)).toEqual(expected);
+          expect(ros.sessions).toHaveLength(1);
+        });
       });
     });
   });
@@ -270,6 +446,54 @@ describe('router RPC (real app, WebSocket and UDP)', () => {
       ]);
       expect(row.connected_instance).toBe(t2.app.get(InstanceId).value);
       onB.ws.close();
+    });
+
+    /** Bounded target from the issue: a revoked router's socket is gone "within seconds". */
+    const REVOKE_WITHIN_MS = 5000;
+    const closedWithin = <T>(p: Promise<T>, ms: number) =>
+      Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`socket still open after ${ms} ms`)), ms))]);
+
+    it('closes the live socket on instance A when instance B rotates the router token', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const onA = await rawClient(t, r.token);
+      await waitFor(() => routerOnline(t2, r.id), 3000, 'online as seen by B');
+      const rotated = await t2.admin().post(`/api/routers/${r.id}/token`).expect(201);
+      expect(await closedWithin(onA.closed, REVOKE_WITHIN_MS)).toEqual({ code: 4001, reason: 'token revoked' });
+      await waitFor(async () => !(await routerOnline(t2, r.id)), 3000, 'offline');
+      expect(await upgradeStatus(t, '/routers/ws', `Bearer ${r.token}`)).toBe(401);
+      const fresh = await rawClient(t, rotated.body.token);
+      fresh.ws.close();
+    });
+
+    it('closes the live socket on instance A when instance B deletes the router', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const onA = await rawClient(t, r.token);
+      await waitFor(() => routerOnline(t2, r.id), 3000, 'online as seen by B');
+      await t2.admin().delete(`/api/routers/${r.id}`).expect(204);
+      expect(await closedWithin(onA.closed, REVOKE_WITHIN_MS)).toEqual({ code: 4004, reason: 'router deleted' });
+    });
+
+    it('closes the socket when the token is changed by plain SQL, not through the API', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const onB = await rawClient(t2, r.token);
+      await waitFor(() => routerOnline(t, r.id), 3000, 'online');
+      await sql(t.databaseUrl, `UPDATE routers SET token_hash = md5(random()::text) WHERE id = $1`, [r.id]);
+      expect(await closedWithin(onB.closed, REVOKE_WITHIN_MS)).toEqual({ code: 4001, reason: 'token revoked' });
+    });
+
+    it('closes the socket at the next sweep when the revocation notification was lost', async () => {
+      const r = await createRouter(t, { vendor: 'uspot' });
+      const onA = await rawClient(t, r.token);
+      await waitFor(() => routerOnline(t, r.id), 3000, 'online');
+      // Triggers off for this one transaction: the change happens, no notification is sent.
+      await sql(
+        t.databaseUrl,
+        `DO $$ BEGIN SET LOCAL session_replication_role = replica; UPDATE routers SET token_hash = md5(random()::text) WHERE id = '${r.id}'; END $$`,
+      );
+      await t2.app.get(RouterRevocation).sweep(); // instance B holds nothing of this router: a no-op there
+      expect(onA.ws.readyState).toBe(WebSocket.OPEN);
+      await t.app.get(RouterRevocation).sweep(); // what A's timer runs every revalidateMs
+      expect(await closedWithin(onA.closed, REVOKE_WITHIN_MS)).toEqual({ code: 4001, reason: 'token revoked' });
     });
 
     it('answers 503 when the instance named as holder never replies', async () => {

@@ -66,6 +66,21 @@ export async function sessionRow(t: TestApp, id: string) {
   return row;
 }
 
+/** What the router itself holds for a session the database knows: the spellings it was sent. */
+export async function routerSessionOf(t: TestApp, id: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const [row] = await sql<{ username: string; acct_session_id: string; framed_ip: string | null }>(
+    t.databaseUrl,
+    'SELECT username, acct_session_id, host(framed_ip) AS framed_ip FROM sessions WHERE id = $1',
+    [id],
+  );
+  return {
+    'User-Name': row.username,
+    'Acct-Session-Id': row.acct_session_id,
+    ...(row.framed_ip ? { 'Framed-IP-Address': row.framed_ip } : {}),
+    ...extra,
+  };
+}
+
 export interface RecordedCall {
   method: string;
   params: Record<string, unknown>;

@@ -6,4 +6,5 @@ export * from './coa/coa-client';
 export * from './disconnect/disconnect.service';
 export * from './ws/router-channel.registry';
 export * from './ws/router-socket.server';
+export * from './ws/router-revocation';
 export * from './agent/router-agent';

@@ -8,6 +8,7 @@ import { DisconnectService } from './disconnect/disconnect.service';
 import { InstanceId, RouterRpcOptions } from './router-rpc.options';
 import { RouterChannelRegistry } from './ws/router-channel.registry';
 import { RouterPresence } from './ws/router-presence';
+import { RouterRevocation } from './ws/router-revocation';
 import { RouterSocketServer } from './ws/router-socket.server';
 
 /** The router channel: WebSocket RPC to uspot, RFC 5176 to MikroTik. */
@@ -19,6 +20,7 @@ import { RouterSocketServer } from './ws/router-socket.server';
     RouterRpcOptions,
     RouterChannelRegistry,
     RouterPresence,
+    RouterRevocation,
     RpcBus,
     RouterSocketServer,
     CoaClient,

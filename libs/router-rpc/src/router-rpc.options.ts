@@ -12,6 +12,11 @@ export class RouterRpcOptions {
   heartbeatMs = 15_000;
   /** Write routers.last_seen_at at most this often per router (pongs and messages are frequent). */
   lastSeenThrottleMs = 30_000;
+  /**
+   * Check every local socket's token against the database this often: the backstop for a
+   * revocation notification lost while the notification connection was down.
+   */
+  revalidateMs = 15_000;
   /** Largest accepted frame; router messages are tiny. */
   maxPayloadBytes = 64 * 1024;
 }

@@ -108,7 +108,8 @@ export class RouterAgent extends EventEmitter {
       this.emit('close', code);
       if (this.stopped) return;
       // 4000: another agent with our token took over; retrying fast would just flap between the two.
-      if (code === 4000) this.attempt = Math.max(this.attempt, 30);
+      // 4001/4004: our token is void (rotated, router deleted); retrying fast only earns 401s.
+      if (code === 4000 || code === 4001 || code === 4004) this.attempt = Math.max(this.attempt, 30);
       const delay = this.scheduleReconnect();
       this.log(`disconnected (code ${code}${reason.length ? ` ${reason.toString()}` : ''}), reconnecting in ${Math.round(delay)} ms`);
     });

@@ -9,7 +9,12 @@ export interface CoaTarget {
   secret: string;
 }
 
-export type CoaResult = { outcome: 'ack' } | { outcome: 'nak'; errorCause?: string };
+/**
+ * `retransmitted`: the NAK came after we had sent the request more than once. A NAS without
+ * duplicate detection (uspot's radius-das.c handles every copy anew) NAKs the copy of a request
+ * whose ACK was lost, because the session is already gone.
+ */
+export type CoaResult = { outcome: 'ack' } | { outcome: 'nak'; errorCause?: string; retransmitted?: true };
 
 /** No valid answer after every retry: router down, port closed, firewall, or wrong secret. */
 export class CoaTimeoutError extends Error {}
@@ -62,7 +67,9 @@ export class CoaClient {
         if (decoded.code === 'Disconnect-ACK') return finish(null, { outcome: 'ack' });
         if (decoded.code === 'Disconnect-NAK') {
           const cause = decoded.attributes['Error-Cause'];
-          return finish(null, { outcome: 'nak', errorCause: cause === undefined ? undefined : String(cause) });
+          const result: CoaResult = { outcome: 'nak', errorCause: cause === undefined ? undefined : String(cause) };
+          if (sent > 1) result.retransmitted = true;
+          return finish(null, result);
         }
       });
       socket.bind(0, send);

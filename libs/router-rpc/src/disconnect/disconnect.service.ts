@@ -4,7 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { AppConfig, CredentialVault, Router, Session } from '@app/aaa';
 import { RpcBus } from '../bus/rpc-bus';
 import { CoaClient, CoaTimeoutError } from '../coa/coa-client';
-import { RadiusAttribute } from '@app/aaa';
+import { disconnectAttributes } from './disconnect-attributes';
 import { ClientRemoveParams, normalizeMac } from '../protocol/json-rpc';
 import { RouterCallError, RouterOfflineError, RouterTimeoutError } from '../rpc-errors';
 
@@ -66,12 +66,7 @@ export class DisconnectService {
   }
 
   private async viaCoa(router: Router, session: Session): Promise<void> {
-    const attrs: RadiusAttribute[] = [
-      ['User-Name', session.username],
-      ['Acct-Session-Id', session.acctSessionId],
-    ];
-    // RouterOS can match on the address; uspot's DAE NAKs any request carrying it.
-    if (router.vendor !== 'uspot' && session.framedIp) attrs.push(['Framed-IP-Address', session.framedIp]);
+    const attrs = disconnectAttributes(router.vendor, session);
     const target = { host: router.nasIp, port: router.coaPort, secret: this.vault.decrypt(router.radiusSecretEnc) };
     let result;
     try {
@@ -82,21 +77,33 @@ export class DisconnectService {
     }
     if (result.outcome === 'nak') {
       const cause = result.errorCause ? ` (Error-Cause ${result.errorCause})` : '';
-      throw new BadGatewayException(`Router answered Disconnect-NAK${cause}`);
+      const retry = result.retransmitted
+        ? ' to a retransmission: an earlier try may have ended it, in which case the router’s Accounting-Stop closes the session'
+        : '';
+      throw new BadGatewayException(`Router answered Disconnect-NAK${cause}${retry}`);
     }
   }
 
-  /** Guarded by stopped_at IS NULL; accounting keeps stopped_at once set, so a later Stop cannot undo it. */
+  /**
+   * Records the admin's disconnect once the router confirmed it. The session was open when the
+   * request began (else 409), so a Stop already stored now arrived inside the RPC window. uspot's
+   * `client_remove` sends its own Accounting-Stop with cause User-Request before it answers
+   * (uspot.uc: radius_terminate(…, radtc_logout)); that Stop is the admin's doing, so its cause
+   * becomes Admin-Reset. Any other cause (Idle-Timeout, Lost-Carrier, …) is the router's word
+   * and stays, as does the router's stop time. Accounting keeps the first stop, so a Stop
+   * arriving after this cannot undo it either.
+   */
   private async close(sessionId: string): Promise<Date> {
     // Wrapped in a CTE because TypeORM returns [rows, count] for a bare UPDATE but plain rows for a SELECT.
     const rows: { stopped_at: Date }[] = await this.db.query(
       `WITH closed AS (
-         UPDATE sessions SET stopped_at = now(), terminate_cause = 'Admin-Reset' WHERE id = $1 AND stopped_at IS NULL RETURNING stopped_at
+         UPDATE sessions SET stopped_at = COALESCE(stopped_at, now()), terminate_cause = 'Admin-Reset'
+          WHERE id = $1 AND (stopped_at IS NULL OR terminate_cause = 'User-Request') RETURNING stopped_at
        ) SELECT stopped_at FROM closed`,
       [sessionId],
     );
     if (rows[0]) return rows[0].stopped_at;
-    // The router's own Acct-Stop beat us to it: the session is closed either way.
+    // The router stopped it for a reason of its own meanwhile: closed either way.
     const s = await this.sessions.findOneByOrFail({ id: sessionId });
     return s.stoppedAt ?? new Date();
   }

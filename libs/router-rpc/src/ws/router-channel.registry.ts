@@ -3,6 +3,11 @@ import { RouterChannel } from './router-channel';
 
 /** Close code sent to a socket superseded by a newer one of the same router. */
 export const CLOSE_REPLACED = 4000;
+/** The router's token was rotated (or changed in the database): this socket's token is void. */
+export const CLOSE_TOKEN_REVOKED = 4001;
+/** The router was deleted. */
+export const CLOSE_ROUTER_DELETED = 4004;
+const REVOKE_GRACE_MS = 1000;
 
 /** The routers connected to this instance; at most one channel per router. */
 @Injectable()
@@ -35,6 +40,20 @@ export class RouterChannelRegistry {
     if (!ch || ch.acceptedAt > since) return;
     this.channels.delete(routerId);
     ch.close(code, reason);
+  }
+
+  /**
+   * The router lost its right to this socket. Only closed here: the socket's own close
+   * handler unregisters it and marks the router offline, as for any other disconnect.
+   */
+  revoke(routerId: string, code: number, reason: string): boolean {
+    const ch = this.channels.get(routerId);
+    if (!ch) return false;
+    ch.close(code, reason);
+    // A peer that never answers the close frame must not keep the revoked connection for
+    // ws's 30 s close timeout.
+    setTimeout(() => ch.socket.terminate(), REVOKE_GRACE_MS).unref();
+    return true;
   }
 
   all(): RouterChannel[] {

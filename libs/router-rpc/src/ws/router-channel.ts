@@ -20,6 +20,8 @@ export class RouterChannel {
 
   constructor(
     readonly routerId: string,
+    /** sha256 of the token this socket authenticated with: a different one in the row means revoked. */
+    readonly tokenHash: string,
     readonly socket: WebSocket,
     private readonly onActivity: () => void,
   ) {

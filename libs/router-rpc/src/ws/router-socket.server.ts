@@ -11,6 +11,7 @@ import { RouterRpcOptions } from '../router-rpc.options';
 import { RouterChannel } from './router-channel';
 import { RouterChannelRegistry } from './router-channel.registry';
 import { RouterPresence } from './router-presence';
+import { RouterRevocation } from './router-revocation';
 
 export const ROUTER_WS_PATH = '/routers/ws';
 
@@ -33,6 +34,7 @@ export class RouterSocketServer implements OnApplicationBootstrap, BeforeApplica
     private readonly registry: RouterChannelRegistry,
     private readonly presence: RouterPresence,
     private readonly bus: RpcBus,
+    private readonly revocation: RouterRevocation,
     private readonly options: RouterRpcOptions,
   ) {}
 
@@ -79,10 +81,12 @@ export class RouterSocketServer implements OnApplicationBootstrap, BeforeApplica
   }
 
   private accept(router: Router, ws: WebSocket): void {
-    const channel = new RouterChannel(router.id, ws, () => this.presence.touch(router.id));
+    const channel = new RouterChannel(router.id, router.tokenHash, ws, () => this.presence.touch(router.id));
     this.registry.set(channel);
     this.log.log(`router ${router.id} (${router.name}) connected`);
     void this.presence.online(router.id).then(() => this.bus.announce(router.id, channel.acceptedAt));
+    // The token may have been rotated, or the router deleted, while the handshake ran.
+    void this.revocation.verify(channel);
 
     // One ping per interval; a socket that missed the previous pong is dead (NAT dropped it, power cut).
     let alive = true;

@@ -7,6 +7,7 @@ import { AnswerCacheSupport1764100000000 } from './1764100000000-answer-cache-su
 import { SessionsHistory1764200000000 } from './1764200000000-sessions-history';
 import { RouterRequireMessageAuthenticator1764310000000 } from './1764310000000-router-require-message-authenticator';
 import { PortalRouterBinding1764330000000 } from './1764330000000-portal-router-binding';
+import { RouterRevokeNotify1764340000000 } from './1764340000000-router-revoke-notify';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   SessionsHistory1764200000000,
   RouterRequireMessageAuthenticator1764310000000,
   PortalRouterBinding1764330000000,
+  RouterRevokeNotify1764340000000,
 ];
