@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsEmail, IsOptional, MaxLength } from 'class-validator';
-import { TrimmedText } from '../common/validation';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, MaxLength } from 'class-validator';
+import { OptionalNullable, PartialDto, TrimmedText } from '../common/validation';
 
 export class CreateCustomerDto {
   @ApiProperty({ example: 'Alice Example' })
@@ -8,15 +8,15 @@ export class CreateCustomerDto {
   name!: string;
 
   @ApiPropertyOptional({ example: 'alice@example.org' })
-  @IsOptional()
+  @OptionalNullable()
   @IsEmail()
   @MaxLength(254)
-  email?: string;
+  email?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNullable()
   @MaxLength(2000)
-  notes?: string;
+  notes?: string | null;
 }
 
-export class UpdateCustomerDto extends PartialType(CreateCustomerDto) {}
+export class UpdateCustomerDto extends PartialDto(CreateCustomerDto) {}

@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsIP, IsOptional, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { TrimmedText } from '../common/validation';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { IsIn, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
+import { BoundedInt, IsIpAddress, Optional, OptionalNullable, PartialDto, TrimmedText } from '../common/validation';
 import { ROUTER_VENDORS, RouterVendor } from './router.entity';
 
 // eslint-disable-next-line no-control-regex
@@ -12,44 +12,44 @@ export class CreateRouterDto {
   @ApiProperty({ example: 'cafe-01', description: 'NAS-Identifier / uspot nas_id / nasid' })
   @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'nasIdentifier must be 1-64 characters of A-Z a-z 0-9 . _ : -' })
   nasIdentifier!: string;
-  @ApiProperty({ example: '203.0.113.7', description: 'Source IP of its RADIUS packets' }) @IsIP() nasIp!: string;
+  @ApiProperty({ example: '203.0.113.7', description: 'Source IP of its RADIUS packets' }) @IsIpAddress() nasIp!: string;
   @ApiPropertyOptional({ writeOnly: true, description: 'Generated (40 chars) when absent' })
-  @IsOptional()
+  @Optional()
   @MinLength(16)
   @MaxLength(128)
   @Matches(PRINTABLE, { message: 'radiusSecret must be printable' })
   radiusSecret?: string;
   @ApiPropertyOptional({ writeOnly: true, description: 'uspot/Coova uam_secret; enables md checks and CHAP logins' })
-  @IsOptional()
+  @Optional()
   @MinLength(8)
   @MaxLength(128)
   @Matches(PRINTABLE, { message: 'uamSecret must be printable' })
   uamSecret?: string;
   @ApiPropertyOptional({ example: 'https://portal.example.org/portal', description: "uspot's exact uam_server string" })
-  @IsOptional()
+  @OptionalNullable()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(512)
-  uamServer?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 65535 }) @IsOptional() @IsInt() @Min(1) @Max(65535) uamPort?: number;
-  @ApiPropertyOptional({ example: '/logon' }) @IsOptional() @Matches(/^\/[A-Za-z0-9._/-]{0,63}$/) loginPath?: string;
-  @ApiPropertyOptional({ default: 3799 }) @IsOptional() @IsInt() @Min(1) @Max(65535) coaPort?: number;
-  @ApiPropertyOptional({ default: 'captive' }) @IsOptional() @Matches(/^[A-Za-z0-9_]{1,32}$/) uspotSection?: string;
-  @ApiPropertyOptional() @IsOptional() @TrimmedText(100) venueName?: string;
-  @ApiPropertyOptional() @IsOptional() @TrimmedText(4000) termsText?: string;
+  uamServer?: string | null;
+  @ApiPropertyOptional() @OptionalNullable() @BoundedInt(1, 65535) uamPort?: number | null;
+  @ApiPropertyOptional({ example: '/logon' }) @OptionalNullable() @Matches(/^\/[A-Za-z0-9._/-]{0,63}$/) loginPath?: string | null;
+  @ApiPropertyOptional({ default: 3799 }) @Optional() @BoundedInt(1, 65535) coaPort?: number;
+  @ApiPropertyOptional({ default: 'captive' }) @Optional() @Matches(/^[A-Za-z0-9_]{1,32}$/) uspotSection?: string;
+  @ApiPropertyOptional() @OptionalNullable() @TrimmedText(100) venueName?: string | null;
+  @ApiPropertyOptional() @OptionalNullable() @TrimmedText(4000) termsText?: string | null;
   @ApiPropertyOptional({ example: '/portal/assets/logo.svg' })
-  @IsOptional()
+  @OptionalNullable()
   @Matches(/^(https:\/\/[^\s"'<>]{1,500}|\/[A-Za-z0-9._/-]{1,200})$/, { message: 'logoUrl must be an https URL or a path on this server' })
-  logoUrl?: string;
+  logoUrl?: string | null;
 }
 
-export class UpdateRouterDto extends PartialType(OmitType(CreateRouterDto, ['radiusSecret', 'uamSecret'] as const)) {
-  @ApiPropertyOptional({ writeOnly: true }) @IsOptional() @MinLength(16) @MaxLength(128) @Matches(PRINTABLE) radiusSecret?: string;
-  @ApiPropertyOptional({ writeOnly: true, nullable: true })
-  @IsOptional()
+export class UpdateRouterDto extends PartialDto(OmitType(CreateRouterDto, ['radiusSecret', 'uamSecret'] as const)) {
+  @ApiPropertyOptional({ writeOnly: true }) @Optional() @MinLength(16) @MaxLength(128) @Matches(PRINTABLE) radiusSecret?: string;
+  @ApiPropertyOptional({ writeOnly: true, description: 'null removes it' })
+  @OptionalNullable()
   @MinLength(8)
   @MaxLength(128)
   @Matches(PRINTABLE)
-  uamSecret?: string;
+  uamSecret?: string | null;
 }
 
 export class RouterView {

@@ -5,6 +5,9 @@ import { AccountChangeNotify1764000000000 } from './1764000000000-account-change
 import { AccountingBatchLinear1764000000001 } from './1764000000001-accounting-batch-linear';
 import { AnswerCacheSupport1764100000000 } from './1764100000000-answer-cache-support';
 import { SessionsHistory1764200000000 } from './1764200000000-sessions-history';
+import { CanonicalUsernames1764300000000 } from './1764300000000-canonical-usernames';
+import { AccountingDeadLetters1764300000001 } from './1764300000001-accounting-dead-letters';
+import { ReusedSessionIds1764300000002 } from './1764300000002-reused-session-ids';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = [
@@ -15,4 +18,7 @@ export const MIGRATIONS = [
   AccountingBatchLinear1764000000001,
   AnswerCacheSupport1764100000000,
   SessionsHistory1764200000000,
+  CanonicalUsernames1764300000000,
+  AccountingDeadLetters1764300000001,
+  ReusedSessionIds1764300000002,
 ];
