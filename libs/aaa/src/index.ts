@@ -30,4 +30,5 @@ export * from './sessions/session-archiver';
 export * from './radius/radius-request';
 export * from './radius/account-lookup';
 export * from './radius/radius-listener';
+export * from './radius/radius-attributes';
 export * from './radius/answer-cache/answer-cache-control.service';

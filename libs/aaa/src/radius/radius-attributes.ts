@@ -101,3 +101,11 @@ export function checkAttributes(attrs: AttrMap, schema: AttributeSchema): string
   }
   return null;
 }
+
+/** The attributes each rlm_rest path reads, by path (for the fuzz test; none for /radius/clients). */
+export const RADIUS_PATH_ATTRIBUTES: Readonly<Record<string, AttributeSchema>> = {
+  '/radius/authorize': AUTHORIZE_ATTRIBUTES,
+  '/radius/post-auth': POST_AUTH_ATTRIBUTES,
+  '/radius/accounting': ACCOUNTING_ATTRIBUTES,
+  '/radius/clients': {},
+};
