@@ -78,8 +78,18 @@ describe(`fuzz: hostile input never gives a 5xx (seed ${SEED}, ${RUNS} inputs pe
 
   afterAll(() => t?.close());
 
+  /** FUZZ_STATS=1 prints the statuses each endpoint gave: how deep the inputs got. */
+  const stats = new Map<string, Record<number, number>>();
+  afterAll(() => {
+    if (process.env.FUZZ_STATS !== '1') return;
+    for (const [what, byStatus] of stats) process.stdout.write(`${what}: ${JSON.stringify(byStatus)}\n`);
+  });
+
   /** Fails with the input attached, so a failure can be replayed and read. */
   function check(what: string, input: unknown, res: Response, documented: Set<string>, mustNotEcho = secrets): void {
+    const seen = stats.get(what) ?? {};
+    seen[res.status] = (seen[res.status] ?? 0) + 1;
+    stats.set(what, seen);
     const problem =
       res.status >= 500 && !(res.status !== 500 && documented.has(String(res.status)))
         ? `answered ${res.status}`

@@ -14,6 +14,7 @@ export type Schema = {
   format?: string;
   enum?: unknown[];
   example?: unknown;
+  default?: unknown;
   pattern?: string;
   minimum?: number;
   maximum?: number;
@@ -133,6 +134,10 @@ export function validValue(doc: OpenApiDoc, name: string, raw: Schema, ids: Reco
   if (ids[name]) return ids[name];
   if (s.enum?.length) return s.enum[n % s.enum.length];
   switch (name) {
+    // Each depends on another field (inside the pool's network; not with ipPoolId): left out.
+    case 'gateway':
+    case 'staticIp':
+      return ABSENT;
     case 'username':
       return `fz${n}.user`;
     case 'nasIdentifier':
@@ -143,12 +148,11 @@ export function validValue(doc: OpenApiDoc, name: string, raw: Schema, ids: Reco
       return `fuzz ${n}`;
     case 'cidr':
       return `10.${(n >> 8) & 255}.${n & 255}.0/24`;
-    case 'staticIp':
-      return `10.200.${(n >> 8) & 255}.${n & 255}`;
     case 'email':
       return `fz${n}@example.org`;
   }
   if (s.example !== undefined) return s.example;
+  if (s.default !== undefined) return s.default;
   if (s.format === 'uuid') return randomUUID();
   if (s.format === 'date-time') return new Date(Date.now() + 86400_000).toISOString();
   switch (s.type) {
@@ -162,29 +166,36 @@ export function validValue(doc: OpenApiDoc, name: string, raw: Schema, ids: Reco
     case 'object':
       return validObject(doc, s, ids);
     default:
-      return s.minLength && s.minLength > 6 ? `fuzz-value-${n}`.padEnd(s.minLength, 'x') : `fuzz-${n}`;
+      return `fuzz-value-${n}`.padEnd(s.minLength ?? 0, 'x').slice(0, s.maxLength ?? 64);
   }
 }
 
 export function validObject(doc: OpenApiDoc, schema: Schema, ids: Record<string, string>): Record<string, unknown> {
   const s = resolve(doc, schema);
   const out: Record<string, unknown> = {};
-  for (const [name, prop] of Object.entries(s.properties ?? {})) out[name] = validValue(doc, name, prop, ids);
+  for (const [name, prop] of Object.entries(s.properties ?? {})) {
+    const value = validValue(doc, name, prop, ids);
+    if (value !== ABSENT) out[name] = value;
+  }
   return out;
 }
 
-/** A body that is valid except where the fuzzer replaced, dropped or added fields. */
+/**
+ * A body that is valid except for one or two fields replaced by hostile values (or
+ * none), some optional ones left out, now and then an unknown field or a body that is
+ * not an object: mostly valid, so the hostile part gets past validation of the rest.
+ */
 export function hostileBody(doc: OpenApiDoc, schema: Schema, ids: Record<string, string>): fc.Arbitrary<unknown> {
-  const s = resolve(doc, schema);
-  const fields: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const [name, prop] of Object.entries(s.properties ?? {})) {
-    fields[name] = fc.oneof(
-      { weight: 4, arbitrary: fc.constant(null).map(() => validValue(doc, name, prop, ids)) },
-      { weight: 3, arbitrary: hostileValue },
-      { weight: 1, arbitrary: fc.constant(ABSENT) },
-    );
-  }
-  const object = fc.record(fields).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== ABSENT)));
+  const props = Object.keys(resolve(doc, schema).properties ?? {});
+  const replaced = fc.subarray(props, { maxLength: Math.min(2, props.length) });
+  const object = fc
+    .record({ replaced, dropped: fc.subarray(props, { maxLength: Math.min(2, props.length) }), values: fc.array(hostileValue, { minLength: 2, maxLength: 2 }) })
+    .map(({ replaced, dropped, values }) => {
+      const body = validObject(doc, schema, ids);
+      for (const name of dropped) delete body[name];
+      replaced.forEach((name, i) => (body[name] = values[i]));
+      return body;
+    });
   return fc.oneof(
     { weight: 12, arbitrary: object },
     { weight: 1, arbitrary: fc.tuple(object, anyUnits, hostileValue).map(([o, k, v]) => ({ ...o, [k || 'extra']: v })) },
@@ -192,18 +203,27 @@ export function hostileBody(doc: OpenApiDoc, schema: Schema, ids: Record<string,
   );
 }
 
-/** Query parameters as raw `k=v` pairs: valid, hostile, repeated, or broken percent-encoding. */
+/** Query parameters as raw `k=v` pairs: mostly valid or absent, one or two hostile, repeated, or broken percent-encoding. */
 export function hostileQuery(doc: OpenApiDoc, op: Operation, ids: Record<string, string>): fc.Arbitrary<string> {
   const params = (op.parameters ?? []).filter((p) => p.in === 'query');
-  const one = (name: string, schema: Schema | undefined) =>
+  const names = params.map((p) => p.name);
+  const hostile = (name: string) =>
     fc.oneof(
-      { weight: 3, arbitrary: fc.constant<string[]>([]) },
-      { weight: 3, arbitrary: fc.constant(null).map(() => [pair(name, validValue(doc, name, schema ?? {}, ids))]) },
       { weight: 4, arbitrary: hostileValue.map((v) => [pair(name, v)]) },
       { weight: 1, arbitrary: fc.tuple(hostileValue, hostileValue).map(([a, b]) => [pair(name, a), pair(name, b)]) },
       { weight: 1, arbitrary: fc.constantFrom('%00', '%ff', '%E0%A4%A', '%', '%%32', '%u0000').map((raw) => [`${name}=${raw}`]) },
     );
-  return fc.tuple(...params.map((p) => one(p.name, p.schema))).map((pairs) => pairs.flat().join('&'));
+  return fc
+    .record({
+      present: fc.subarray(names),
+      replaced: fc.subarray(names, { maxLength: Math.min(2, names.length) }).chain((r) => fc.tuple(fc.constant(r), fc.tuple(...r.map(hostile)))),
+    })
+    .map(({ present, replaced: [replaced, hostileParts] }) => {
+      const parts = params
+        .filter((p) => present.includes(p.name) && !replaced.includes(p.name))
+        .map((p) => pair(p.name, validValue(doc, p.name, p.schema ?? {}, ids)));
+      return [...parts, ...hostileParts.flat()].join('&');
+    });
 }
 
 function pair(name: string, value: unknown): string {

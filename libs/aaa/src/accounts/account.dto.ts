@@ -49,7 +49,7 @@ class AccountFields {
   @Matches(FLAG_RE, { each: true, message: 'restrictions must be lowercase flags like "unpaid"' })
   restrictions?: string[];
 
-  @ApiPropertyOptional({ nullable: true }) @OptionalNullable() @MaxLength(2000) notes?: string | null;
+  @ApiPropertyOptional({ type: String, maxLength: 2000 }) @OptionalNullable() @MaxLength(2000) notes?: string | null;
 }
 
 export class CreateAccountDto extends AccountFields {

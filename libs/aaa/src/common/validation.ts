@@ -91,7 +91,7 @@ export const IsPassword = (optional = false) =>
 
 /** Optional UUID that also accepts an explicit null to clear the reference. */
 export const OptionalUuid = (description: string) =>
-  applyDecorators(ApiPropertyOptional({ format: 'uuid', nullable: true, description }), OptionalNullable(), IsUUID('all'));
+  applyDecorators(ApiPropertyOptional({ type: String, format: 'uuid', description }), OptionalNullable(), IsUUID('all'));
 
 export const TrimmedText = (max: number) =>
   applyDecorators(

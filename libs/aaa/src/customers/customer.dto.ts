@@ -7,13 +7,13 @@ export class CreateCustomerDto {
   @TrimmedText(200)
   name!: string;
 
-  @ApiPropertyOptional({ example: 'alice@example.org' })
+  @ApiPropertyOptional({ type: String, example: 'alice@example.org' })
   @OptionalNullable()
   @IsEmail()
   @MaxLength(254)
   email?: string | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, maxLength: 2000 })
   @OptionalNullable()
   @MaxLength(2000)
   notes?: string | null;

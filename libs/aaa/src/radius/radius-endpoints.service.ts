@@ -2,6 +2,7 @@ import { BadRequestException, Injectable, Logger, NotFoundException } from '@nes
 import { Counter } from 'prom-client';
 import { Clock } from '../common/clock';
 import { isRefusedValue } from '../common/db-errors';
+import { isStorableText } from '../common/text';
 import { DeadLetterKind } from '../dead-letters/dead-letter.entity';
 import { DeadLettersService } from '../dead-letters/dead-letters.service';
 import { Router } from '../routers/router.entity';
@@ -126,7 +127,8 @@ export class RadiusEndpoints {
     };
   }
 
+  /** Only a NAS-Identifier that could be one (nasIdentifier is 1-64 printable characters) is looked up. */
   private byNasIdentifier(id: string | undefined) {
-    return id ? this.routers.findByNasIdentifier(id) : Promise.resolve(null);
+    return id && id.length <= 64 && isStorableText(id) ? this.routers.findByNasIdentifier(id) : Promise.resolve(null);
   }
 }

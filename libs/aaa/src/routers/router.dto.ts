@@ -13,38 +13,38 @@ export class CreateRouterDto {
   @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'nasIdentifier must be 1-64 characters of A-Z a-z 0-9 . _ : -' })
   nasIdentifier!: string;
   @ApiProperty({ example: '203.0.113.7', description: 'Source IP of its RADIUS packets' }) @IsIpAddress() nasIp!: string;
-  @ApiPropertyOptional({ writeOnly: true, description: 'Generated (40 chars) when absent' })
+  @ApiPropertyOptional({ writeOnly: true, minLength: 16, maxLength: 128, description: 'Generated (40 chars) when absent' })
   @Optional()
   @MinLength(16)
   @MaxLength(128)
   @Matches(PRINTABLE, { message: 'radiusSecret must be printable' })
   radiusSecret?: string;
-  @ApiPropertyOptional({ writeOnly: true, description: 'uspot/Coova uam_secret; enables md checks and CHAP logins' })
+  @ApiPropertyOptional({ writeOnly: true, minLength: 8, maxLength: 128, description: 'uspot/Coova uam_secret; enables md checks and CHAP logins' })
   @Optional()
   @MinLength(8)
   @MaxLength(128)
   @Matches(PRINTABLE, { message: 'uamSecret must be printable' })
   uamSecret?: string;
-  @ApiPropertyOptional({ example: 'https://portal.example.org/portal', description: "uspot's exact uam_server string" })
+  @ApiPropertyOptional({ type: String, example: 'https://portal.example.org/portal', description: "uspot's exact uam_server string" })
   @OptionalNullable()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(512)
   uamServer?: string | null;
   @ApiPropertyOptional() @OptionalNullable() @BoundedInt(1, 65535) uamPort?: number | null;
-  @ApiPropertyOptional({ example: '/logon' }) @OptionalNullable() @Matches(/^\/[A-Za-z0-9._/-]{0,63}$/) loginPath?: string | null;
+  @ApiPropertyOptional({ type: String, example: '/logon' }) @OptionalNullable() @Matches(/^\/[A-Za-z0-9._/-]{0,63}$/) loginPath?: string | null;
   @ApiPropertyOptional({ default: 3799 }) @Optional() @BoundedInt(1, 65535) coaPort?: number;
-  @ApiPropertyOptional({ default: 'captive' }) @Optional() @Matches(/^[A-Za-z0-9_]{1,32}$/) uspotSection?: string;
-  @ApiPropertyOptional() @OptionalNullable() @TrimmedText(100) venueName?: string | null;
-  @ApiPropertyOptional() @OptionalNullable() @TrimmedText(4000) termsText?: string | null;
-  @ApiPropertyOptional({ example: '/portal/assets/logo.svg' })
+  @ApiPropertyOptional({ default: 'captive', pattern: '^[A-Za-z0-9_]{1,32}$' }) @Optional() @Matches(/^[A-Za-z0-9_]{1,32}$/) uspotSection?: string;
+  @ApiPropertyOptional({ type: String, maxLength: 100 }) @OptionalNullable() @TrimmedText(100) venueName?: string | null;
+  @ApiPropertyOptional({ type: String, maxLength: 4000 }) @OptionalNullable() @TrimmedText(4000) termsText?: string | null;
+  @ApiPropertyOptional({ type: String, example: '/portal/assets/logo.svg' })
   @OptionalNullable()
   @Matches(/^(https:\/\/[^\s"'<>]{1,500}|\/[A-Za-z0-9._/-]{1,200})$/, { message: 'logoUrl must be an https URL or a path on this server' })
   logoUrl?: string | null;
 }
 
 export class UpdateRouterDto extends PartialDto(OmitType(CreateRouterDto, ['radiusSecret', 'uamSecret'] as const)) {
-  @ApiPropertyOptional({ writeOnly: true }) @Optional() @MinLength(16) @MaxLength(128) @Matches(PRINTABLE) radiusSecret?: string;
-  @ApiPropertyOptional({ writeOnly: true, description: 'null removes it' })
+  @ApiPropertyOptional({ writeOnly: true, minLength: 16, maxLength: 128 }) @Optional() @MinLength(16) @MaxLength(128) @Matches(PRINTABLE) radiusSecret?: string;
+  @ApiPropertyOptional({ type: String, writeOnly: true, minLength: 8, maxLength: 128, description: 'null removes it' })
   @OptionalNullable()
   @MinLength(8)
   @MaxLength(128)
