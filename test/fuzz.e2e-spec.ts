@@ -98,8 +98,17 @@ describe(`fuzz: hostile input never gives a 5xx (seed ${SEED}, ${RUNS} inputs pe
           : mustNotEcho.find((s) => s.length >= 6 && res.text.includes(s))
             ? 'echoed a secret'
             : null;
-    if (problem) throw new Error(`${what} ${problem} (seed ${SEED}): ${JSON.stringify(input)}\n→ ${res.status} ${res.text.slice(0, 500)}`);
+    // Collected, not thrown: one run reports every endpoint that fails, with an input for each.
+    const key = `${what} ${problem}`;
+    if (problem && !failures.has(key)) failures.set(key, `${key}: ${JSON.stringify(input)}\n  → ${res.status} ${res.text.slice(0, 300)}`);
   }
+
+  const failures = new Map<string, string>();
+  afterEach(() => {
+    const found = [...failures.values()];
+    failures.clear();
+    if (found.length) throw new Error(`${found.length} failing endpoint(s), seed ${SEED} (FUZZ_SEED=${SEED} replays):\n${found.join('\n')}`);
+  });
 
   /** Write-only (secret) fields whose value a response must not repeat, unless it documents returning them. */
   function echoedSecrets(body: unknown, schema: Schema, op: Operation, status: number): string[] {

@@ -113,6 +113,42 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }).map(String) },
 );
 
+/** Aimed at what a field of this type turns into in SQL: text, int/bigint, inet/cidr, timestamptz, arrays. */
+const BY_TYPE: Record<string, unknown[]> = {
+  string: [
+    'x\u0000y',
+    'a\ud800b',
+    '\udfff',
+    'a'.repeat(5000),
+    '',
+    ' ',
+    '\t',
+    'fe80::1%eth0',
+    '10.0.0.1/24',
+    '1.2.3.4/33',
+    '2020-13-45T00:00:00Z',
+    '-271821-04-20T00:00:00.000Z',
+    42,
+    true,
+  ],
+  integer: [1e19, -1e19, 2 ** 31, 2 ** 53, 2 ** 63, -1, 1.5, '99999999999999999999', '12', NaN, true, 'x\u0000'],
+  number: [1e19, -1, 1.5, '1', true],
+  boolean: ['true', 1, 'x\u0000'],
+  array: [[null], ['x\u0000'], ['10.0.0.1/24', '1.2.3.4/33'], ['fe80::/64%eth0'], Array(100).fill('a'), 'x', [[]], [{}]],
+  object: [[], 'x', { a: 'x\u0000' }],
+};
+
+/** A hostile value for a field of this schema: null, one aimed at its type, or any. */
+export function hostileFor(doc: OpenApiDoc, schema: Schema): fc.Arbitrary<unknown> {
+  const s = resolve(doc, schema);
+  const typed = BY_TYPE[s.format === 'date-time' ? 'string' : (s.type ?? 'string')] ?? BY_TYPE.string;
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.constant(null) },
+    { weight: 4, arbitrary: fc.constantFrom(...typed) },
+    { weight: 3, arbitrary: hostileValue },
+  );
+}
+
 export function resolve(doc: OpenApiDoc, schema: Schema | undefined): Schema {
   if (!schema) return {};
   if (schema.$ref) return resolve(doc, doc.components?.schemas?.[schema.$ref.split('/').pop()!]);
@@ -186,14 +222,17 @@ export function validObject(doc: OpenApiDoc, schema: Schema, ids: Record<string,
  * not an object: mostly valid, so the hostile part gets past validation of the rest.
  */
 export function hostileBody(doc: OpenApiDoc, schema: Schema, ids: Record<string, string>): fc.Arbitrary<unknown> {
-  const props = Object.keys(resolve(doc, schema).properties ?? {});
-  const replaced = fc.subarray(props, { maxLength: Math.min(2, props.length) });
+  const properties = resolve(doc, schema).properties ?? {};
+  const props = Object.keys(properties);
+  const replaced = fc
+    .subarray(props, { maxLength: Math.min(2, props.length) })
+    .chain((names) => fc.tuple(fc.constant(names), fc.tuple(...names.map((n) => hostileFor(doc, properties[n])))));
   const object = fc
-    .record({ replaced, dropped: fc.subarray(props, { maxLength: Math.min(2, props.length) }), values: fc.array(hostileValue, { minLength: 2, maxLength: 2 }) })
-    .map(({ replaced, dropped, values }) => {
+    .record({ replaced, dropped: fc.subarray(props, { maxLength: Math.min(2, props.length) }) })
+    .map(({ replaced: [names, values], dropped }) => {
       const body = validObject(doc, schema, ids);
       for (const name of dropped) delete body[name];
-      replaced.forEach((name, i) => (body[name] = values[i]));
+      names.forEach((name, i) => (body[name] = values[i]));
       return body;
     });
   return fc.oneof(
@@ -209,14 +248,16 @@ export function hostileQuery(doc: OpenApiDoc, op: Operation, ids: Record<string,
   const names = params.map((p) => p.name);
   const hostile = (name: string) =>
     fc.oneof(
-      { weight: 4, arbitrary: hostileValue.map((v) => [pair(name, v)]) },
+      { weight: 4, arbitrary: hostileFor(doc, params.find((p) => p.name === name)?.schema ?? {}).map((v) => [pair(name, v)]) },
       { weight: 1, arbitrary: fc.tuple(hostileValue, hostileValue).map(([a, b]) => [pair(name, a), pair(name, b)]) },
       { weight: 1, arbitrary: fc.constantFrom('%00', '%ff', '%E0%A4%A', '%', '%%32', '%u0000').map((raw) => [`${name}=${raw}`]) },
     );
   return fc
     .record({
       present: fc.subarray(names),
-      replaced: fc.subarray(names, { maxLength: Math.min(2, names.length) }).chain((r) => fc.tuple(fc.constant(r), fc.tuple(...r.map(hostile)))),
+      replaced: fc
+        .subarray(names, { maxLength: Math.min(2, names.length) })
+        .chain((r) => fc.tuple(fc.constant(r), fc.tuple(...r.map(hostile)))),
     })
     .map(({ present, replaced: [replaced, hostileParts] }) => {
       const parts = params
@@ -227,7 +268,7 @@ export function hostileQuery(doc: OpenApiDoc, op: Operation, ids: Record<string,
 }
 
 function pair(name: string, value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
   // URLSearchParams never throws on unpaired surrogates (it sends U+FFFD).
   return new URLSearchParams([[name, text]]).toString();
 }
@@ -295,7 +336,9 @@ export function hostileRadiusBody(schema: AttributeSchema, fixture: Record<strin
     .tuple(attrs, fc.boolean())
     .map(([entries, twice]) =>
       JSON.stringify(
-        Object.fromEntries(entries.map(([k, v]) => [k, { type: typeof v === 'number' ? 'integer' : 'string', value: twice ? [v, v] : [v] }])),
+        Object.fromEntries(
+          entries.map(([k, v]) => [k, { type: typeof v === 'number' ? 'integer' : 'string', value: twice ? [v, v] : [v] }]),
+        ),
       ),
     );
   const broken = fc.constantFrom('{', '[1,2]', '"text"', '42', 'null', '{"User-Name":{"value":{"deep":[1]}}}', '{"\\u0000":"x"}', '');
@@ -316,5 +359,9 @@ export function hostileRadiusQuery(nasIp: string): fc.Arbitrary<string> {
       result: fc.oneof(fc.constantFrom('accept', 'reject'), hostileValue),
       reason: fc.oneof(fc.constantFrom('ok', 'bad_password', 'restricted:quota'), hostileValue),
     })
-    .map((q) => Object.entries(q).map(([k, v]) => pair(k, v)).join('&'));
+    .map((q) =>
+      Object.entries(q)
+        .map(([k, v]) => pair(k, v))
+        .join('&'),
+    );
 }
