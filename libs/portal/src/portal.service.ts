@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppConfig, RouterVendor } from '@app/aaa';
+import { AppConfig, canonicalUsername, RouterVendor } from '@app/aaa';
 import { deriveFormKey, signForm, verifyForm } from './form-token';
 import { Lang, Messages, messages, pickLang, reasonText } from './i18n';
 import { firstString, ParamError, parsePortalParams, PortalParams } from './portal-params';
@@ -110,13 +110,18 @@ export class PortalService {
     }
     if (router?.vendor !== 'uspot') return page(400, messagePage(pc, m.badRequestHeading, m.badRequestText));
     const ctx: Ctx = { ...p, vendor: 'uspot', uamport: resolveUamPort('uspot', router.uamPort, p.uamport) };
-    const username = firstString(body, 'username', 253);
+    // What was typed, without the spaces a keyboard may add around it.
+    const typed = firstString(body, 'username', 253);
     const password = typeof body.password === 'string' ? body.password : '';
     if (router.termsText && body.terms !== '1' && body.terms !== 'on') {
-      return page(400, this.form(pc, router, ctx, m.termsRequired, username));
+      return page(400, this.form(pc, router, ctx, m.termsRequired, typed));
     }
-    if (!username) return page(400, this.form(pc, router, ctx, m.usernameRequired));
-    if (password.length > 128) return page(400, this.form(pc, router, ctx, m.loginFailed, username));
+    if (!typed) return page(400, this.form(pc, router, ctx, m.usernameRequired));
+    // The router sends this as User-Name: the one canonical form the API matches
+    // (@app/aaa canonicalUsername). Anything else could never log in, so it is
+    // refused here with the message a wrong password gets: it names no account.
+    const username = canonicalUsername(typed);
+    if (!username || password.length > 128) return page(400, this.form(pc, router, ctx, m.loginFailed, typed));
     if (router.uamSecret && !p.challenge) return page(400, messagePage(pc, m.badRequestHeading, m.badRequestText));
     // Only the username is logged: the password never leaves this function except inside the redirect.
     this.log.log(`uspot logon redirect nasid=${p.nasid} user=${JSON.stringify(username)} chap=${!!router.uamSecret}`);
