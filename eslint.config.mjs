@@ -5,7 +5,11 @@ import tseslint from 'typescript-eslint';
 // One validation layer (libs/aaa/src/common/validation.ts): IsOptional() lets null through to
 // NOT NULL columns, and so does the default PartialType().
 const oneValidationLayer = [
-  { name: 'class-validator', importNames: ['IsOptional'], message: 'Use Optional() or OptionalNullable() from @app/aaa common/validation.' },
+  {
+    name: 'class-validator',
+    importNames: ['IsOptional'],
+    message: 'Use Optional() or OptionalNullable() from @app/aaa common/validation.',
+  },
   { name: '@nestjs/swagger', importNames: ['PartialType'], message: 'Use PartialDto() from @app/aaa common/validation.' },
   { name: '@nestjs/mapped-types', importNames: ['PartialType'], message: 'Use PartialDto() from @app/aaa common/validation.' },
 ];

@@ -35,7 +35,9 @@ describe('accounting dead letters', () => {
   const deadLetters = async (query = ''): Promise<DeadLetter[]> =>
     (await t.admin().get(`/api/accounting/dead-letters?limit=500${query}`).expect(200)).body.items;
   const session = async (id: string) =>
-    (await sql<{ stopped_at: Date | null; input_octets: string }>(t.databaseUrl, 'SELECT * FROM sessions WHERE acct_session_id = $1', [id]))[0];
+    (
+      await sql<{ stopped_at: Date | null; input_octets: string }>(t.databaseUrl, 'SELECT * FROM sessions WHERE acct_session_id = $1', [id])
+    )[0];
 
   describe('through real FreeRADIUS: a poison packet spooled during an outage', () => {
     let fr: FreeRadius;
@@ -76,7 +78,12 @@ describe('accounting dead letters', () => {
         // Overflowed the int column: a 500, retried every few seconds, forever.
         acct({ 'Acct-Session-Id': 'dl-poison-1', 'Acct-Status-Type': 'Interim-Update', 'Acct-Session-Time': 4294967295 }),
         // FreeRADIUS makes Acct-Input-Octets64 = 2^64 - 2^32 + 7 of it: past bigint.
-        acct({ 'Acct-Session-Id': 'dl-poison-2', 'Acct-Status-Type': 'Interim-Update', 'Acct-Input-Gigawords': 4294967295, 'Acct-Input-Octets': 7 }),
+        acct({
+          'Acct-Session-Id': 'dl-poison-2',
+          'Acct-Status-Type': 'Interim-Update',
+          'Acct-Input-Gigawords': 4294967295,
+          'Acct-Input-Octets': 7,
+        }),
         acct({ 'Acct-Session-Id': 'dl-live', 'Acct-Status-Type': 'Stop', 'Acct-Session-Time': 60, 'Acct-Input-Octets': 4242 }),
       ];
       // One at a time, so the spool holds them in this order.
@@ -84,7 +91,11 @@ describe('accounting dead letters', () => {
       expect((await session('dl-live')) ?? {}).toMatchObject({ stopped_at: null });
 
       t = await startTestApp({ PORT: port, RADIUS_API_PORT: radiusPort }, db);
-      const stopped = await poll(() => session('dl-live'), (s) => s?.stopped_at !== null, 'the spooled Stop');
+      const stopped = await poll(
+        () => session('dl-live'),
+        (s) => s?.stopped_at !== null,
+        'the spooled Stop',
+      );
       expect(Number(stopped.input_octets)).toBe(4242);
 
       const letters = await deadLetters();
@@ -95,7 +106,11 @@ describe('accounting dead letters', () => {
         kind: 'range',
         reason: 'Acct-Session-Time 4294967295 is out of range (0-2147483647)',
       });
-      expect(bySession('dl-poison-2')).toMatchObject({ routerId, kind: 'range', reason: expect.stringMatching(/^Acct-Input-Octets64 \d+ is out of range/) });
+      expect(bySession('dl-poison-2')).toMatchObject({
+        routerId,
+        kind: 'range',
+        reason: expect.stringMatching(/^Acct-Input-Octets64 \d+ is out of range/),
+      });
       expect(bySession('dl-poison-2')!.attributes['User-Name']).toEqual(['dl1']);
       // Neither was stored as a session.
       expect(await session('dl-poison-1')).toBeUndefined();
@@ -112,18 +127,33 @@ describe('accounting dead letters', () => {
     ['the main port', () => t.url],
   ])('on %s: every accounting attribute is range-checked', (_, base) => {
     const call = (attrs: Record<string, string | number>) =>
-      radiusCall(base(), 'accounting', NAS, { 'NAS-Identifier': 'mt-dl', 'User-Name': 'dl1', 'Acct-Status-Type': 'Interim-Update', ...attrs });
+      radiusCall(base(), 'accounting', NAS, {
+        'NAS-Identifier': 'mt-dl',
+        'User-Name': 'dl1',
+        'Acct-Status-Type': 'Interim-Update',
+        ...attrs,
+      });
 
     it.each<[string, Record<string, string | number>, string, RegExp]>([
       ['Acct-Session-Time past int', { 'Acct-Session-Time': 2 ** 31 }, 'range', /^Acct-Session-Time 2147483648 is out of range/],
-      ['Gigawords past the safe byte count', { 'Acct-Output-Gigawords': 2 ** 21, 'Acct-Output-Octets': 0 }, 'range', /add up to 9007199254740992/],
+      [
+        'Gigawords past the safe byte count',
+        { 'Acct-Output-Gigawords': 2 ** 21, 'Acct-Output-Octets': 0 },
+        'range',
+        /add up to 9007199254740992/,
+      ],
       ['Octets64 of 1e19', { 'Acct-Input-Octets64': 1e19 }, 'range', /^Acct-Input-Octets64 10000000000000000000 is out of range/],
       ['a negative counter', { 'Acct-Input-Octets': -1 }, 'range', /^Acct-Input-Octets "-1" is not a non-negative integer/],
       ['a fraction', { 'Acct-Session-Time': 1.5 }, 'range', /is not a non-negative integer/],
       ['a NUL in User-Name', { 'User-Name': 'dl1\u0000' }, 'range', /^User-Name "dl1\\u0000" contains a NUL/],
       ['a lone surrogate in Acct-Session-Id', { 'Acct-Session-Id': 'x\ud800' }, 'range', /^Acct-Session-Id .* unpaired surrogate/],
       ['a 300-character Called-Station-Id', { 'Called-Station-Id': 'c'.repeat(300) }, 'range', /longer than 253/],
-      ['an IPv6 zone in Framed-IP-Address', { 'Framed-IP-Address': 'fe80::1%eth0' }, 'range', /^Framed-IP-Address "fe80::1%eth0" is not an IP address/],
+      [
+        'an IPv6 zone in Framed-IP-Address',
+        { 'Framed-IP-Address': 'fe80::1%eth0' },
+        'range',
+        /^Framed-IP-Address "fe80::1%eth0" is not an IP address/,
+      ],
       ['an unknown Acct-Status-Type', { 'Acct-Status-Type': 'Reboot' }, 'range', /^Acct-Status-Type "Reboot" is not one of/],
       ['no Acct-Session-Id', { 'Acct-Session-Id': '' }, 'missing', /^Acct-Session-Id is missing/],
     ])('%s: acknowledged (204) and set aside', async (what, attrs, kind, reason) => {
@@ -146,7 +176,9 @@ describe('accounting dead letters', () => {
       try {
         const ids = Array.from({ length: 20 }, (_, i) => `dl-batch-${Math.random().toString(36).slice(2)}-${i}`);
         const results = await Promise.all(
-          ids.map((id, i) => call({ 'Acct-Session-Id': id, 'Acct-Status-Type': 'Start', ...(i === 7 ? { 'Called-Station-Id': 'refuse-me' } : {}) })),
+          ids.map((id, i) =>
+            call({ 'Acct-Session-Id': id, 'Acct-Status-Type': 'Start', ...(i === 7 ? { 'Called-Station-Id': 'refuse-me' } : {}) }),
+          ),
         );
         expect(results.map((r) => r.status)).toEqual(ids.map(() => 204));
         const stored = await sql(t.databaseUrl, 'SELECT acct_session_id FROM sessions WHERE acct_session_id = ANY($1)', [ids]);

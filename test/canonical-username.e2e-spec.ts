@@ -19,8 +19,9 @@ describe('one canonical username: authorize, accounting, admin API, database', (
   beforeAll(async () => {
     t = await startTestApp();
     fr = await startFreeRadius(t.radiusUrl, RADIUS_TOKEN);
-    secret = (await t.admin().post('/api/routers').send({ name: 'mt', vendor: 'mikrotik', nasIdentifier: 'mt-cu', nasIp: '127.0.0.1' }).expect(201))
-      .body.radiusSecret;
+    secret = (
+      await t.admin().post('/api/routers').send({ name: 'mt', vendor: 'mikrotik', nasIdentifier: 'mt-cu', nasIp: '127.0.0.1' }).expect(201)
+    ).body.radiusSecret;
     customerId = (await t.admin().post('/api/customers').send({ name: 'Eve' }).expect(201)).body.id;
     eveId = (
       await t
@@ -76,7 +77,12 @@ describe('one canonical username: authorize, accounting, admin API, database', (
   });
 
   it('a non-canonical User-Name counts against nobody: no quota, no session of eve', async () => {
-    await acct({ 'User-Name': 'eve\\t', 'Acct-Session-Id': 'cu-tab', 'Acct-Status-Type': 'Start', 'Calling-Station-Id': '02:00:00:00:0e:02' });
+    await acct({
+      'User-Name': 'eve\\t',
+      'Acct-Session-Id': 'cu-tab',
+      'Acct-Status-Type': 'Start',
+      'Calling-Station-Id': '02:00:00:00:0e:02',
+    });
     await acct({
       'User-Name': 'eve\\t',
       'Acct-Session-Id': 'cu-tab',

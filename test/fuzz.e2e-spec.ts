@@ -32,7 +32,8 @@ const NAS = '127.0.0.1';
 const PASSWORD = 'fuzz-pass-1';
 const SECRET_KEY_HEX = '5e'.repeat(32);
 
-const LEAKS = /\bat [\w.<>]+ \(|node_modules|\.ts:\d+|QueryFailedError|TypeError|ReferenceError|violates|duplicate key|syntax error|\bSELECT\b/;
+const LEAKS =
+  /\bat [\w.<>]+ \(|node_modules|\.ts:\d+|QueryFailedError|TypeError|ReferenceError|violates|duplicate key|syntax error|\bSELECT\b/;
 
 interface Response {
   status: number;
@@ -62,7 +63,9 @@ describe(`fuzz: hostile input never gives a 5xx (seed ${SEED}, ${RUNS} inputs pe
     ).body;
     ids.routerId = router.id;
     ids.customerId = (await admin.post('/api/customers').send({ name: 'Fuzz' }).expect(201)).body.id;
-    ids.speedProfileId = (await admin.post('/api/speed-profiles').send({ name: 'fz', downloadKbps: 1000, uploadKbps: 500 }).expect(201)).body.id;
+    ids.speedProfileId = (
+      await admin.post('/api/speed-profiles').send({ name: 'fz', downloadKbps: 1000, uploadKbps: 500 }).expect(201)
+    ).body.id;
     ids.ipPoolId = (await admin.post('/api/ip-pools').send({ name: 'fz', cidr: '10.250.0.0/16' }).expect(201)).body.id;
     ids.accountId = (
       await admin
@@ -70,7 +73,11 @@ describe(`fuzz: hostile input never gives a 5xx (seed ${SEED}, ${RUNS} inputs pe
         .send({ username: 'fz.user', password: PASSWORD, kind: 'vpn', maxSessions: 1000 })
         .expect(201)
     ).body.id;
-    await radiusCall(t.radiusUrl, 'accounting', NAS, { 'User-Name': 'fz.user', 'Acct-Session-Id': 'fz-open', 'Acct-Status-Type': 'Start' }).expect(204);
+    await radiusCall(t.radiusUrl, 'accounting', NAS, {
+      'User-Name': 'fz.user',
+      'Acct-Session-Id': 'fz-open',
+      'Acct-Status-Type': 'Start',
+    }).expect(204);
     await radiusCall(t.radiusUrl, 'accounting', NAS, { 'Acct-Status-Type': 'Nope', 'Acct-Session-Id': 'fz-dead' }).expect(204);
     doc = (await request(t.url).get('/docs-json').expect(200)).body;
     secrets = [ADMIN_TOKEN, RADIUS_TOKEN, SECRET_KEY_HEX, router.radiusSecret, router.token];
@@ -107,7 +114,9 @@ describe(`fuzz: hostile input never gives a 5xx (seed ${SEED}, ${RUNS} inputs pe
   afterEach(() => {
     const found = [...failures.values()];
     failures.clear();
-    if (found.length) throw new Error(`${found.length} failing endpoint(s), seed ${SEED} (FUZZ_SEED=${SEED} replays):\n${found.join('\n')}`);
+    if (found.length) {
+      throw new Error(`${found.length} failing endpoint(s), seed ${SEED} (FUZZ_SEED=${SEED} replays):\n${found.join('\n')}`);
+    }
   });
 
   /** Write-only (secret) fields whose value a response must not repeat, unless it documents returning them. */
@@ -115,8 +124,10 @@ describe(`fuzz: hostile input never gives a 5xx (seed ${SEED}, ${RUNS} inputs pe
     if (!body || typeof body !== 'object') return [];
     const props = resolve(doc, schema).properties ?? {};
     const returned = Object.keys(
-      resolve(doc, (op.responses?.[String(status)] as { content?: Record<string, { schema?: Schema }> })?.content?.['application/json']?.schema)
-        .properties ?? {},
+      resolve(
+        doc,
+        (op.responses?.[String(status)] as { content?: Record<string, { schema?: Schema }> })?.content?.['application/json']?.schema,
+      ).properties ?? {},
     );
     return Object.entries(body as Record<string, unknown>)
       .filter(([k, v]) => props[k]?.writeOnly && typeof v === 'string' && !returned.includes(k))
@@ -124,7 +135,9 @@ describe(`fuzz: hostile input never gives a 5xx (seed ${SEED}, ${RUNS} inputs pe
   }
 
   const operations = (): [string, string, Operation][] => {
-    const all = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => [path, m, op] as [string, string, Operation]));
+    const all = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([m, op]) => [path, m, op] as [string, string, Operation]),
+    );
     // Deletes last: they remove the entities the other endpoints are fuzzed against.
     return all.sort(([, a], [, b]) => Number(a === 'delete') - Number(b === 'delete'));
   };
@@ -147,7 +160,10 @@ describe(`fuzz: hostile input never gives a 5xx (seed ${SEED}, ${RUNS} inputs pe
       const fixture = { 'User-Name': 'fz.user', 'User-Password': PASSWORD, 'Acct-Session-Id': 'fz-open', 'NAS-Identifier': 'fz-nas' };
       const every = Object.assign({}, ...Object.values(RADIUS_PATH_ATTRIBUTES));
       for (const path of paths) {
-        const input = fc.record({ query: hostileRadiusQuery(NAS), body: hostileRadiusBody(RADIUS_PATH_ATTRIBUTES[path] ?? every, fixture) });
+        const input = fc.record({
+          query: hostileRadiusQuery(NAS),
+          body: hostileRadiusBody(RADIUS_PATH_ATTRIBUTES[path] ?? every, fixture),
+        });
         await fc.assert(
           fc.asyncProperty(input, async ({ query, body }) => {
             const res = await request(base())
@@ -211,6 +227,4 @@ describe(`fuzz: hostile input never gives a 5xx (seed ${SEED}, ${RUNS} inputs pe
       );
     }
   }, 120_000);
-
-
 });

@@ -98,8 +98,8 @@ describe('hostile input: a clear 400, never a 500', () => {
     ])('%s', async (_, target, body) => {
       const [method, path] = [target.slice(0, target.indexOf(':')) as 'post' | 'patch', target.slice(target.indexOf(':') + 1)];
       const url = path.replace('/api/accounts/:id', `/api/accounts/${accountId}`).replace('/api/routers/:id', `/api/routers/${routerId}`);
-      const res = await request(t.url)
-        [method](url)
+      const agent = request(t.url);
+      const res = await agent[method](url)
         .set('authorization', `Bearer ${ADMIN_TOKEN}`)
         .set('content-type', 'application/json')
         .send(JSON.stringify(body));

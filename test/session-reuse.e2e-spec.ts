@@ -26,8 +26,9 @@ describe('a reused Acct-Session-Id (FreeRADIUS → API → PostgreSQL)', () => {
   beforeAll(async () => {
     t = await startTestApp();
     fr = await startFreeRadius(t.radiusUrl, RADIUS_TOKEN);
-    secret = (await t.admin().post('/api/routers').send({ name: 'mt', vendor: 'mikrotik', nasIdentifier: 'mt-re', nasIp: '127.0.0.1' }).expect(201))
-      .body.radiusSecret;
+    secret = (
+      await t.admin().post('/api/routers').send({ name: 'mt', vendor: 'mikrotik', nasIdentifier: 'mt-re', nasIp: '127.0.0.1' }).expect(201)
+    ).body.radiusSecret;
     const customerId = (await t.admin().post('/api/customers').send({ name: 'Reuse' }).expect(201)).body.id;
     accountId = (
       await t
@@ -64,7 +65,8 @@ describe('a reused Acct-Session-Id (FreeRADIUS → API → PostgreSQL)', () => {
       open: r.stopped_at === null,
       bytes: Number(r.input_octets),
     }));
-  const usedBytes = async () => Number((await sql(t.databaseUrl, 'SELECT used_bytes FROM accounts WHERE id = $1', [accountId]))[0].used_bytes);
+  const usedBytes = async () =>
+    Number((await sql(t.databaseUrl, 'SELECT used_bytes FROM accounts WHERE id = $1', [accountId]))[0].used_bytes);
 
   const start = (at: number) => ({ 'Acct-Status-Type': 'Start', 'Event-Timestamp': T0 + at });
   const interim = (at: number, since: number, bytes: number) => ({

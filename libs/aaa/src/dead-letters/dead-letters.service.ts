@@ -45,7 +45,8 @@ const SELECT = `SELECT id::text, received_at, router_id, host(nas_ip) AS nas_ip,
 @Injectable()
 export class DeadLettersService implements OnApplicationShutdown {
   private readonly log = new Logger('AccountingDeadLetters');
-  private readonly count = () => rawQuery<{ n: number }>(this.db, 'SELECT count(*)::int AS n FROM accounting_dead_letters', []).then((r) => r[0].n);
+  private readonly count = () =>
+    rawQuery<{ n: number }>(this.db, 'SELECT count(*)::int AS n FROM accounting_dead_letters', []).then((r) => r[0].n);
 
   constructor(@InjectDataSource() private readonly db: DataSource) {
     countStored = this.count;

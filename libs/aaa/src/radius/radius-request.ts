@@ -110,7 +110,10 @@ export function parseAccounting(attrs: AttrMap, now: Date): ParsedAccounting {
   }
   const inputOctets = octets(attrs, 'Input');
   const outputOctets = octets(attrs, 'Output');
-  for (const [dir, n] of [['Input', inputOctets], ['Output', outputOctets]] as const) {
+  for (const [dir, n] of [
+    ['Input', inputOctets],
+    ['Output', outputOctets],
+  ] as const) {
     if (n > OCTETS_MAX) return { ok: false, reason: `Acct-${dir}-Gigawords and -Octets add up to ${n}, more than ${OCTETS_MAX} bytes` };
   }
   const username = first(attrs, 'User-Name') ?? '';

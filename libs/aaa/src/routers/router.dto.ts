@@ -19,7 +19,12 @@ export class CreateRouterDto {
   @MaxLength(128)
   @Matches(PRINTABLE, { message: 'radiusSecret must be printable' })
   radiusSecret?: string;
-  @ApiPropertyOptional({ writeOnly: true, minLength: 8, maxLength: 128, description: 'uspot/Coova uam_secret; enables md checks and CHAP logins' })
+  @ApiPropertyOptional({
+    writeOnly: true,
+    minLength: 8,
+    maxLength: 128,
+    description: 'uspot/Coova uam_secret; enables md checks and CHAP logins',
+  })
   @Optional()
   @MinLength(8)
   @MaxLength(128)
@@ -31,9 +36,13 @@ export class CreateRouterDto {
   @MaxLength(512)
   uamServer?: string | null;
   @ApiPropertyOptional() @OptionalNullable() @BoundedInt(1, 65535) uamPort?: number | null;
-  @ApiPropertyOptional({ type: String, example: '/logon' }) @OptionalNullable() @Matches(/^\/[A-Za-z0-9._/-]{0,63}$/) loginPath?: string | null;
+  @ApiPropertyOptional({ type: String, example: '/logon' }) @OptionalNullable() @Matches(/^\/[A-Za-z0-9._/-]{0,63}$/) loginPath?:
+    string | null;
   @ApiPropertyOptional({ default: 3799 }) @Optional() @BoundedInt(1, 65535) coaPort?: number;
-  @ApiPropertyOptional({ default: 'captive', pattern: '^[A-Za-z0-9_]{1,32}$' }) @Optional() @Matches(/^[A-Za-z0-9_]{1,32}$/) uspotSection?: string;
+  @ApiPropertyOptional({ default: 'captive', pattern: '^[A-Za-z0-9_]{1,32}$' })
+  @Optional()
+  @Matches(/^[A-Za-z0-9_]{1,32}$/)
+  uspotSection?: string;
   @ApiPropertyOptional({ type: String, maxLength: 100 }) @OptionalNullable() @TrimmedText(100) venueName?: string | null;
   @ApiPropertyOptional({ type: String, maxLength: 4000 }) @OptionalNullable() @TrimmedText(4000) termsText?: string | null;
   @ApiPropertyOptional({ type: String, example: '/portal/assets/logo.svg' })
@@ -43,7 +52,12 @@ export class CreateRouterDto {
 }
 
 export class UpdateRouterDto extends PartialDto(OmitType(CreateRouterDto, ['radiusSecret', 'uamSecret'] as const)) {
-  @ApiPropertyOptional({ writeOnly: true, minLength: 16, maxLength: 128 }) @Optional() @MinLength(16) @MaxLength(128) @Matches(PRINTABLE) radiusSecret?: string;
+  @ApiPropertyOptional({ writeOnly: true, minLength: 16, maxLength: 128 })
+  @Optional()
+  @MinLength(16)
+  @MaxLength(128)
+  @Matches(PRINTABLE)
+  radiusSecret?: string;
   @ApiPropertyOptional({ type: String, writeOnly: true, minLength: 8, maxLength: 128, description: 'null removes it' })
   @OptionalNullable()
   @MinLength(8)
