@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { Clock } from '../common/clock';
 import { isRefusedValue } from '../common/db-errors';
@@ -48,7 +48,6 @@ function attrsOf(body: unknown, schema?: AttributeSchema): AttrMap {
  */
 @Injectable()
 export class RadiusEndpoints {
-  private readonly log = new Logger(RadiusEndpoints.name);
 
   constructor(
     private readonly authorizer: AuthorizeService,
