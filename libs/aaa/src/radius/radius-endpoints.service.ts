@@ -48,7 +48,6 @@ function attrsOf(body: unknown, schema?: AttributeSchema): AttrMap {
  */
 @Injectable()
 export class RadiusEndpoints {
-
   constructor(
     private readonly authorizer: AuthorizeService,
     private readonly store: AccountingService,
