@@ -92,7 +92,7 @@ export class RadiusEndpoints {
     const router = (await this.routers.findByIp(nas)) ?? (await this.byNasIdentifier(first(attrs, 'NAS-Identifier')));
     if (!router) return this.setAside(null, nas, attrs, 'unknown_nas', 'no router has this source address or NAS-Identifier');
     const parsed = parseAccounting(attrs, this.clock.now());
-    if (!parsed.ok) return this.setAside(router, nas, attrs, /missing/.test(parsed.reason) ? 'missing' : 'range', parsed.reason);
+    if (!parsed.ok) return this.setAside(router, nas, attrs, parsed.kind, parsed.reason);
     try {
       await this.store.ingest(router, parsed.packet);
     } catch (err) {

@@ -91,7 +91,7 @@ function eventTime(attrs: AttrMap, now: Date): Date {
   return new Date(now.getTime() - Math.min(delay, 86400) * 1000);
 }
 
-export type ParsedAccounting = { ok: true; packet: AccountingPacket } | { ok: false; reason: string };
+export type ParsedAccounting = { ok: true; packet: AccountingPacket } | { ok: false; kind: 'range' | 'missing'; reason: string };
 
 /**
  * The packet, or why it can never be stored: every attribute in its range
@@ -100,13 +100,13 @@ export type ParsedAccounting = { ok: true; packet: AccountingPacket } | { ok: fa
  */
 export function parseAccounting(attrs: AttrMap, now: Date): ParsedAccounting {
   const problem = checkAttributes(attrs, ACCOUNTING_ATTRIBUTES);
-  if (problem) return { ok: false, reason: problem };
+  if (problem) return { ok: false, kind: 'range', reason: problem };
   const rawStatus = first(attrs, 'Acct-Status-Type');
   const status = rawStatus === 'Alive' ? 'Interim-Update' : (STATUS_BY_NUMBER[rawStatus ?? ''] ?? ACCT_STATUS.find((s) => s === rawStatus));
-  if (!status) return { ok: false, reason: 'Acct-Status-Type is missing' };
+  if (!status) return { ok: false, kind: 'missing', reason: 'Acct-Status-Type is missing' };
   const acctSessionId = first(attrs, 'Acct-Session-Id') ?? null;
   if (!acctSessionId && status !== 'Accounting-On' && status !== 'Accounting-Off') {
-    return { ok: false, reason: `Acct-Session-Id is missing from an accounting ${status}` };
+    return { ok: false, kind: 'missing', reason: `Acct-Session-Id is missing from an accounting ${status}` };
   }
   const inputOctets = octets(attrs, 'Input');
   const outputOctets = octets(attrs, 'Output');
@@ -114,7 +114,8 @@ export function parseAccounting(attrs: AttrMap, now: Date): ParsedAccounting {
     ['Input', inputOctets],
     ['Output', outputOctets],
   ] as const) {
-    if (n > OCTETS_MAX) return { ok: false, reason: `Acct-${dir}-Gigawords and -Octets add up to ${n}, more than ${OCTETS_MAX} bytes` };
+    if (n > OCTETS_MAX)
+      return { ok: false, kind: 'range', reason: `Acct-${dir}-Gigawords and -Octets add up to ${n}, more than ${OCTETS_MAX} bytes` };
   }
   const username = first(attrs, 'User-Name') ?? '';
   return {
