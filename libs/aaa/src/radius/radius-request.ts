@@ -114,8 +114,9 @@ export function parseAccounting(attrs: AttrMap, now: Date): ParsedAccounting {
     ['Input', inputOctets],
     ['Output', outputOctets],
   ] as const) {
-    if (n > OCTETS_MAX)
+    if (n > OCTETS_MAX) {
       return { ok: false, kind: 'range', reason: `Acct-${dir}-Gigawords and -Octets add up to ${n}, more than ${OCTETS_MAX} bytes` };
+    }
   }
   const username = first(attrs, 'User-Name') ?? '';
   return {
