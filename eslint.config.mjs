@@ -2,6 +2,18 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// One validation layer (libs/aaa/src/common/validation.ts): IsOptional() lets null through to
+// NOT NULL columns, and so does the default PartialType().
+const oneValidationLayer = [
+  {
+    name: 'class-validator',
+    importNames: ['IsOptional'],
+    message: 'Use Optional() or OptionalNullable() from @app/aaa common/validation.',
+  },
+  { name: '@nestjs/swagger', importNames: ['PartialType'], message: 'Use PartialDto() from @app/aaa common/validation.' },
+  { name: '@nestjs/mapped-types', importNames: ['PartialType'], message: 'Use PartialDto() from @app/aaa common/validation.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'scripts/*.js', 'jest.config.js'] },
   js.configs.recommended,
@@ -14,7 +26,10 @@ export default tseslint.config(
       // libs/aaa is the core: it must never reach into the libs that build on it.
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@app/portal*', '@app/router-rpc*'], message: 'libs/aaa must not import portal or router-rpc' }] },
+        {
+          patterns: [{ group: ['@app/portal*', '@app/router-rpc*'], message: 'libs/aaa must not import portal or router-rpc' }],
+          paths: oneValidationLayer,
+        },
       ],
     },
   },
@@ -24,7 +39,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['libs/portal/**', 'libs/router-rpc/**', 'apps/**', 'test/**', 'bench/**'],
+    files: ['libs/portal/**', 'libs/router-rpc/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: oneValidationLayer }] },
+  },
+  {
+    files: ['libs/aaa/src/common/validation.ts', 'apps/**', 'test/**', 'bench/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
 );

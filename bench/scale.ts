@@ -74,13 +74,13 @@ export async function seedScale(
 /** EXPLAIN ANALYZE of the queries every RADIUS request runs, as markdown. */
 export async function explainHotQueries(db: Client, username: string, routerId: string): Promise<string> {
   const queries: [string, string, unknown[]][] = [
-    ['authorize: account + profile + open sessions', `${LOOKUP_SQL} WHERE lower(a.username) = lower($1)`, [username]],
+    ['authorize: account + profile + open sessions', `${LOOKUP_SQL} WHERE lower(a.username COLLATE "C") = $1`, [username.toLowerCase()]],
     [
-      'accounting: previous counters of the session',
-      'SELECT input_octets + output_octets AS total FROM sessions WHERE router_id = $1 AND acct_session_id = $2',
+      'accounting: the sessions a packet may belong to',
+      'SELECT id, input_octets + output_octets AS total, started_at, stopped_at FROM sessions WHERE router_id = $1 AND acct_session_id = $2',
       [routerId, 'fill-open-fill0000001'],
     ],
-    ['accounting: account id by username', 'SELECT id FROM accounts WHERE lower(username) = lower($1)', [username]],
+    ['accounting: account id by username', 'SELECT id FROM accounts WHERE lower(username COLLATE "C") = $1', [username.toLowerCase()]],
     [
       'accounting, a session not in the hot table (Start): is it a late packet of one in history?',
       'SELECT 1 FROM sessions_history h WHERE h.router_id = $1 AND h.acct_session_id = $2 AND h.stopped_at >= $3',

@@ -139,10 +139,11 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
       expect(hidden).toMatchObject({ uamip: '10.0.0.1', uamport: '3990', nasid: 'uspot-open', lang: 'en' });
       expect(hidden.csrf).toMatch(/^\d+\./);
       expect(page.text).toContain('name="terms"');
-      const res = await b.post({ ...hidden, username: 'guest user', password: 'p+w d&x', terms: '1' }).expect(303);
+      // The username goes out in its canonical form (what the API matches): trimmed of the form's spaces, lower case.
+      const res = await b.post({ ...hidden, username: ' Guest.User ', password: 'p+w d&x', terms: '1' }).expect(303);
       expectPortalHeaders(res);
       expect(res.headers.location).toBe(
-        'http://10.0.0.1:3990/logon?username=guest%20user&password=p%2Bw%20d%26x&lang=en&redir=http%3A%2F%2Fexample.org%2F',
+        'http://10.0.0.1:3990/logon?username=guest.user&password=p%2Bw%20d%26x&lang=en&redir=http%3A%2F%2Fexample.org%2F',
       );
     });
 
@@ -158,6 +159,16 @@ describe('captive portal over HTTP (real app, real PostgreSQL)', () => {
       expect(res.headers.location).toBe(
         `http://10.0.0.1:3990/logon?username=guest&response=${response}&lang=en&redir=http%3A%2F%2Fwww.google.com`,
       );
+    });
+
+    it('uspot: a username that names no account (inner space, TAB, U+00A0) is refused like a wrong password, not sent', async () => {
+      const b = browser();
+      const hidden = hiddenFields((await b.get('nasid=uspot-open&uamip=10.0.0.1').expect(200)).text);
+      for (const username of ['guest user', 'e\tve', 'eve\u00a0x']) {
+        const res = await b.post({ ...hidden, username, password: 'pw', terms: '1' }).expect(400);
+        expect(res.headers.location).toBeUndefined();
+        expect(res.text).toContain('Login failed. Please check your username and password.');
+      }
     });
 
     it('uspot with uam_secret: md verified against uam_server, CHAP response computed server-side', async () => {

@@ -1,11 +1,11 @@
-import { DynamicModule, Global, Module, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { AaaModule, AppConfig } from '@app/aaa';
+import { AaaModule, AppConfig, StrictValidationPipe } from '@app/aaa';
 import { PortalModule } from '@app/portal';
 import { RouterRpcModule } from '@app/router-rpc';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -41,15 +41,7 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({
-            transform: true,
-            whitelist: true,
-            forbidNonWhitelisted: true,
-            forbidUnknownValues: true,
-          }),
-        },
+        { provide: APP_PIPE, useValue: new StrictValidationPipe() },
       ],
     };
   }

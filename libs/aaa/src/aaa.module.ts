@@ -10,6 +10,8 @@ import { CredentialVault } from './common/credential-vault';
 import { PgNotifier } from './common/pg-notifier';
 import { CustomersController } from './customers/customers.controller';
 import { CustomersService } from './customers/customers.service';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DeadLettersService } from './dead-letters/dead-letters.service';
 import { AAA_ENTITIES } from './entities';
 import { IpPoolsController } from './ip-pools/ip-pools.controller';
 import { IpPoolsService } from './ip-pools/ip-pools.service';
@@ -42,6 +44,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     RoutersController,
     SessionsController,
     AuthEventsController,
+    DeadLettersController,
     RadiusController,
   ],
   providers: [
@@ -57,6 +60,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     RoutersService,
     SessionsQueryService,
     AuthEventsService,
+    DeadLettersService,
     RouterDirectory,
     AccountLookup,
     AnswerCacheControl,

@@ -1,9 +1,10 @@
 import { Account } from './accounts/account.entity';
 import { AuthEvent } from './auth-events/auth-event.entity';
 import { Customer } from './customers/customer.entity';
+import { AccountingDeadLetter } from './dead-letters/dead-letter.entity';
 import { IpPool } from './ip-pools/ip-pool.entity';
 import { Router } from './routers/router.entity';
 import { Session } from './sessions/session.entity';
 import { SpeedProfile } from './speed-profiles/speed-profile.entity';
 
-export const AAA_ENTITIES = [Customer, Account, SpeedProfile, IpPool, Router, Session, AuthEvent];
+export const AAA_ENTITIES = [Customer, Account, SpeedProfile, IpPool, Router, Session, AuthEvent, AccountingDeadLetter];

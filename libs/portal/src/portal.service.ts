@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
-import { AppConfig } from '@app/aaa';
+import { AppConfig, canonicalUsername } from '@app/aaa';
 import { deriveFormKey, signForm, verifyForm } from './form-token';
 import { Lang, messages, pickLang, reasonText } from './i18n';
 import { mikrotikChapPassword } from './mikrotik-chap';
@@ -146,12 +146,17 @@ export class PortalService {
     if (!this.bound(router, p)) return this.invalidAccess(lang);
     const ctx = this.context(router, p, lang);
     if (!formTarget(ctx).viaPortal) return page(400, messagePage(pc, m.badRequestHeading, m.badRequestText));
-    const username = formUsername(body);
+    // What was typed, without the spaces a keyboard may add around it.
+    const typed = formUsername(body);
     const password = typeof body.password === 'string' ? body.password : '';
     const again = (error: string, name?: string) => this.formPage(400, pc, router, ctx, req, error, name);
-    if (router.termsText && body.terms !== '1' && body.terms !== 'on') return again(m.termsRequired, username);
-    if (!username) return again(m.usernameRequired);
-    if (password.length > 128) return again(m.loginFailed, username);
+    if (router.termsText && body.terms !== '1' && body.terms !== 'on') return again(m.termsRequired, typed);
+    if (!typed) return again(m.usernameRequired);
+    // The router sends this as User-Name: the one canonical form the API matches
+    // (@app/aaa canonicalUsername). Anything else could never log in, so it is
+    // refused here with the message a wrong password gets: it names no account.
+    const username = canonicalUsername(typed);
+    if (!username || password.length > 128) return again(m.loginFailed, typed);
     const location = this.routerLogin(router, ctx, username, password);
     if (!location) return page(400, messagePage(pc, m.badRequestHeading, m.badRequestText));
     // Only the username is logged: the password never leaves this function except inside the redirect.

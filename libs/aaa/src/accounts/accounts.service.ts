@@ -3,6 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { CredentialVault } from '../common/credential-vault';
+import { canonicalUsername } from '../common/username';
 import { orNotFound, rethrowDbError } from '../common/db-errors';
 import { Page } from '../common/pagination';
 import { Customer } from '../customers/customer.entity';
@@ -70,7 +71,8 @@ export class AccountsService {
 
   async list(q: AccountQuery): Promise<Page<AccountView>> {
     const qb = this.accounts.createQueryBuilder('a').orderBy('a.created_at', 'ASC').take(q.limit).skip(q.offset);
-    if (q.username) qb.where('lower(a.username) = lower(:u)', { u: q.username });
+    // The same folding as logins (common/username.ts), through the same index.
+    if (q.username) qb.where('lower(a.username COLLATE "C") = :u', { u: canonicalUsername(q.username) });
     const [items, total] = await qb.getManyAndCount();
     return Page.of(items.map(toAccountView), total, q);
   }

@@ -1,17 +1,19 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsOptional, IsUUID, MaxLength } from 'class-validator';
+import { IsUUID, MaxLength } from 'class-validator';
 import { Repository } from 'typeorm';
 import { Page, PageQuery } from '../common/pagination';
 import { rawQuery } from '../common/pg-fast';
+import { toStorableText } from '../common/text';
+import { Optional } from '../common/validation';
 import { normalizeMac } from '../radius/radius-request';
 import { AuthEvent, AuthResult } from './auth-event.entity';
 
 export class AuthEventQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @MaxLength(64) username?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') routerId?: string;
-  @ApiPropertyOptional({ description: 'Calling-Station-Id (MAC)' }) @IsOptional() @MaxLength(64) mac?: string;
+  @ApiPropertyOptional({ description: 'User-Name as sent, any case' }) @Optional() @MaxLength(253) username?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID('all') routerId?: string;
+  @ApiPropertyOptional({ description: 'Calling-Station-Id (MAC)' }) @Optional() @MaxLength(64) mac?: string;
 }
 
 export interface NewAuthEvent {
@@ -41,7 +43,13 @@ export class AuthEventsService implements OnApplicationShutdown {
   constructor(@InjectRepository(AuthEvent) private readonly events: Repository<AuthEvent>) {}
 
   record(event: NewAuthEvent): void {
-    this.pending.push({ ...event, username: event.username.slice(0, 253), reason: event.reason.slice(0, 200) });
+    // Whatever a NAS sent: one unstorable string must not cost the whole batch.
+    this.pending.push({
+      ...event,
+      username: toStorableText(event.username.slice(0, 253)),
+      mac: event.mac === null ? null : toStorableText(event.mac),
+      reason: toStorableText(event.reason.slice(0, 200)),
+    });
     if (this.pending.length >= MAX_BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }

@@ -9,6 +9,18 @@ export function pgCode(err: unknown): string | undefined {
   return err instanceof QueryFailedError ? (err.driverError as { code?: string })?.code : undefined;
 }
 
+/**
+ * PostgreSQL refused the values themselves (SQLSTATE class 22, data exception: out of
+ * range, invalid text; class 23, a constraint), as opposed to not answering or a
+ * conflict that a retry resolves (class 08 connection, 40 rollback, 53/57 resources).
+ * Sending the same values again can never succeed. Works on TypeORM's QueryFailedError
+ * and on node-postgres errors from the hot path alike.
+ */
+export function isRefusedValue(err: unknown): boolean {
+  const code = pgCode(err) ?? (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
 /** Per-constraint messages, so a 409 says what clashed instead of leaking SQL. */
 const CONSTRAINT_MESSAGES: Record<string, string> = {
   uq_accounts_username: 'Username already exists',

@@ -1,22 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { BoundedInt, Optional } from './validation';
+
+/** Far past any real list, and well inside what OFFSET (bigint) and a JavaScript number hold. */
+export const OFFSET_MAX = 1_000_000_000;
 
 /** One list shape everywhere: `{items, total, limit, offset}`. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
+  @ApiPropertyOptional({ default: 50 })
+  @Optional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @BoundedInt(1, 500)
   limit: number = 50;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
+  @ApiPropertyOptional({ default: 0 })
+  @Optional()
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @BoundedInt(0, OFFSET_MAX)
   offset: number = 0;
 }
 

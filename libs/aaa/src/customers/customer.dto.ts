@@ -1,22 +1,22 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsEmail, IsOptional, MaxLength } from 'class-validator';
-import { TrimmedText } from '../common/validation';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, MaxLength } from 'class-validator';
+import { OptionalNullable, PartialDto, TrimmedText } from '../common/validation';
 
 export class CreateCustomerDto {
   @ApiProperty({ example: 'Alice Example' })
   @TrimmedText(200)
   name!: string;
 
-  @ApiPropertyOptional({ example: 'alice@example.org' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, example: 'alice@example.org' })
+  @OptionalNullable()
   @IsEmail()
   @MaxLength(254)
-  email?: string;
+  email?: string | null;
 
-  @ApiPropertyOptional()
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, maxLength: 2000 })
+  @OptionalNullable()
   @MaxLength(2000)
-  notes?: string;
+  notes?: string | null;
 }
 
-export class UpdateCustomerDto extends PartialType(CreateCustomerDto) {}
+export class UpdateCustomerDto extends PartialDto(CreateCustomerDto) {}

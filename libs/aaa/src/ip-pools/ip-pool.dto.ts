@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIP, IsOptional, IsString, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
-import { TrimmedText } from '../common/validation';
+import { IsString, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { IsIpAddress, Optional, TrimmedText } from '../common/validation';
 import { parseCidr } from './ipv4';
 
 @ValidatorConstraint({ name: 'poolCidr' })
@@ -18,7 +18,7 @@ export class CreateIpPoolDto {
   @ApiProperty({ example: 'vpn-customers' }) @TrimmedText(100) name!: string;
   @ApiProperty({ example: '10.10.0.0/24' }) @IsString() @Validate(PoolCidr) cidr!: string;
   @ApiPropertyOptional({ example: '10.10.0.1', description: 'Defaults to the first host address' })
-  @IsOptional()
-  @IsIP('4')
+  @Optional()
+  @IsIpAddress(4)
   gateway?: string;
 }

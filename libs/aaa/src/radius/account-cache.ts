@@ -1,8 +1,8 @@
 import type { AuthAccount } from './account-row';
 
 /**
- * Accounts kept in memory for authorize, by the User-Name exactly as looked up
- * (SQL's lower() alone decides which account a name means), kept exact by the
+ * Accounts kept in memory for authorize, by canonical username key (common/username.ts
+ * decides which account a name means), kept exact by the
  * `aaa_account_changed` notifications of migration 1764000000000.
  *
  * The race it has to get right: a lookup reads an account, the account changes and

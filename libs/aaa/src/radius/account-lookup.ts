@@ -3,6 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../common/app-config';
+import { canonicalUsername } from '../common/username';
 import { PgNotifier } from '../common/pg-notifier';
 import { AAA_EVENTS, AccountChangedEvent } from '../events';
 import { rawQuery } from '../common/pg-fast';
@@ -62,14 +63,17 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
     return this.cache.size;
   }
 
-  isCached(username: string): boolean {
-    return this.cache.get(username) !== undefined;
+  isCached(key: string): boolean {
+    return this.cache.get(key) !== undefined;
   }
 
-  /** `fresh`: skip the cache, for answers that must reflect the latest commit. */
-  async byUsername(username: string, fresh = false): Promise<AuthAccount | null> {
-    const account = (fresh ? undefined : this.cache.get(username)) ?? (await this.batchedLookup(username));
-    if (account?.group === 'admin' && this.config.adminFailsafe) this.admins.set(username.toLowerCase(), account);
+  /**
+   * By canonical key (canonicalUsername() of the User-Name); `fresh`: skip the cache,
+   * for answers that must reflect the latest commit.
+   */
+  async byUsername(key: string, fresh = false): Promise<AuthAccount | null> {
+    const account = (fresh ? undefined : this.cache.get(key)) ?? (await this.batchedLookup(key));
+    if (account?.group === 'admin' && this.config.adminFailsafe) this.admins.set(key, account);
     return account;
   }
 
@@ -88,7 +92,10 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
         } finally {
           this.cache.finish(
             token,
-            rows.map((r) => [r.username as string, toAuthAccount(r)]),
+            rows.flatMap((r) => {
+              const key = canonicalUsername(r.username);
+              return key ? [[key, toAuthAccount(r)] as [string, AuthAccount]] : [];
+            }),
           );
         }
         if (rows.length < PRELOAD_PAGE) break;
@@ -132,7 +139,7 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
     const token = this.cache.begin();
     const found = new Map<string, AuthAccount>();
     try {
-      // Matched by the exact input string: SQL lower() alone decides what "same username" means.
+      // Keys are canonical already; the SQL matches them against the same folding.
       const keys = [...new Set(batch.map((b) => b.key))];
       const rows = await rawQuery<Row>(this.db, BY_USERNAMES_SQL, [keys]);
       for (const r of rows) found.set(r.lookup_input as string, toAuthAccount(r));
@@ -162,16 +169,21 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** The cached admin, for when the database cannot answer. Users get nothing: fail-closed. */
-  cachedAdmin(username: string): AuthAccount | null {
+  cachedAdmin(key: string): AuthAccount | null {
     if (!this.config.adminFailsafe) return null;
-    const a = this.admins.get(username.toLowerCase());
+    const a = this.admins.get(key);
     return a ? { ...a, openSessions: [] } : null;
   }
 
   private async refreshAdmins(): Promise<void> {
     try {
       const rows: Row[] = await this.db.query(`${LOOKUP_SQL} WHERE a.account_group = 'admin'`);
-      this.admins = new Map(rows.map((r) => [String(r.username).toLowerCase(), toAuthAccount(r)]));
+      const admins = new Map<string, AuthAccount>();
+      for (const r of rows) {
+        const key = canonicalUsername(r.username);
+        if (key) admins.set(key, toAuthAccount(r));
+      }
+      this.admins = admins;
     } catch (err) {
       this.log.warn(`admin fail-safe cache not refreshed: ${(err as Error).message}`);
     }

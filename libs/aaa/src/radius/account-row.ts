@@ -21,10 +21,12 @@ export const LOOKUP_SQL = `
 
 // Lookups that arrive together (the same event-loop turn, or while earlier ones are in
 // flight) share one round trip: PostgreSQL and the socket cost per statement, not per row.
+// Inputs are canonical keys (common/username.ts); the index uq_accounts_username is on
+// exactly this expression.
 export const BY_USERNAMES_SQL = `
   SELECT k.input AS lookup_input, l.*
     FROM unnest($1::text[]) AS k(input)
-    CROSS JOIN LATERAL (${LOOKUP_SQL} WHERE lower(a.username) = lower(k.input)) l`;
+    CROSS JOIN LATERAL (${LOOKUP_SQL} WHERE lower(a.username COLLATE "C") = k.input) l`;
 
 export type Row = Record<string, unknown>;
 

@@ -10,15 +10,16 @@ import { AccountingPacket } from './radius-request';
 
 /**
  * One call stores a whole batch in its own transaction (the SQL function of migration
- * 1763900000001-accounting-batch-function: locks, multi-row upsert, usage update).
- * Every field merges monotonically, so a packet applied twice, or packets applied in
- * any order, converge to the same row: counters only grow, the earliest start and the
- * first stop win, and a late Interim cannot reopen a stopped session.
+ * 1764300000002-reused-session-ids: locks, which stored session each packet belongs to,
+ * update or insert, usage update). Every field merges monotonically, so a packet
+ * applied twice, or packets applied in any order, converge to the same row: counters
+ * only grow, the earliest start and the first stop win, and a late Interim cannot
+ * reopen a stopped session. A router reusing an Acct-Session-Id gets a new session.
  */
 const STORE_SQL = `
-  SELECT * FROM aaa_store_accounting($1::uuid[], $2::text[], $3::text[], $4::text[], $5::inet[], $6::text[], $7::text[],
-                                     $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::bigint[], $12::bigint[],
-                                     $13::int[], $14::text[])`;
+  SELECT * FROM aaa_store_accounting($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::inet[], $7::text[], $8::text[],
+                                     $9::boolean[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::bigint[],
+                                     $14::bigint[], $15::int[], $16::text[])`;
 
 /** At most this many packets per transaction, and this many transactions at once. */
 const MAX_BATCH = 256;
@@ -152,24 +153,28 @@ export class AccountingService implements OnApplicationShutdown {
 }
 
 function columns(batch: Pending[]): unknown[][] {
-  const cols: unknown[][] = Array.from({ length: 14 }, () => []);
+  const cols: unknown[][] = Array.from({ length: 16 }, () => []);
   for (const { router, p } of batch) {
-    const startedAt = p.status === 'Start' ? p.eventTime : new Date(p.eventTime.getTime() - p.sessionTime * 1000);
+    const start = p.status === 'Start';
+    // When the session started, as this packet tells it; unknown without Acct-Session-Time.
+    const startedAt = start ? p.eventTime : p.sessionTime === null ? null : new Date(p.eventTime.getTime() - p.sessionTime * 1000);
     const stop = p.status === 'Stop';
     const values = [
       router.id,
       p.acctSessionId,
       p.acctUniqueId,
       p.username,
+      p.accountKey,
       p.framedIp,
       p.callingStationId,
       p.calledStationId,
+      start,
       startedAt,
       p.eventTime,
       stop ? p.eventTime : null,
       p.inputOctets,
       p.outputOctets,
-      p.sessionTime,
+      p.sessionTime ?? 0,
       stop ? (p.terminateCause ?? 'Unknown') : null,
     ];
     values.forEach((v, i) => cols[i].push(v));

@@ -36,13 +36,14 @@ export class AuthorizeService {
   ) {}
 
   async authorize(req: AccessRequest, router: Router | null): Promise<AuthorizeOutcome> {
-    const cached = this.accounts.isCached(req.username);
-    let account = await this.load(req.username);
+    // By canonical key: a User-Name that is not a username has none, and no account.
+    const cached = req.accountKey !== null && this.accounts.isCached(req.accountKey);
+    let account = await this.load(req.accountKey);
     let { decision, cleartext, passwordOk, now } = this.evaluate(req, account);
     // Memory may lag a commit by the notification's flight time. A reject is final
     // for the user, so it is only given on what PostgreSQL says right now.
     if (decision.result === 'reject' && cached) {
-      account = await this.load(req.username, true);
+      account = await this.load(req.accountKey, true);
       ({ decision, cleartext, passwordOk, now } = this.evaluate(req, account));
     }
     const base = { username: req.username, routerId: router?.id ?? null, mac: req.callingStationId };
@@ -127,11 +128,12 @@ export class AuthorizeService {
     };
   }
 
-  private async load(username: string, fresh = false): Promise<AuthAccount | null> {
+  private async load(key: string | null, fresh = false): Promise<AuthAccount | null> {
+    if (key === null) return null;
     try {
-      return await this.accounts.byUsername(username, fresh);
+      return await this.accounts.byUsername(key, fresh);
     } catch (err) {
-      const admin = this.accounts.cachedAdmin(username);
+      const admin = this.accounts.cachedAdmin(key);
       this.log.warn(`account lookup failed (${(err as Error).message}); ${admin ? 'admin fail-safe' : 'fail-closed'}`);
       if (admin) return admin;
       throw new ServiceUnavailableException('Account store unavailable');

@@ -56,6 +56,11 @@ export class RadiusListener implements OnApplicationBootstrap, OnApplicationShut
     };
   }
 
+  /** The rlm_rest paths it serves (the main port serves the same); the fuzz test walks them. */
+  get paths(): string[] {
+    return Object.keys(this.routes);
+  }
+
   /** Where FreeRADIUS should point API_URL, e.g. http://127.0.0.1:3001. */
   get url(): string {
     const { address, port } = this.server!.address() as AddressInfo;

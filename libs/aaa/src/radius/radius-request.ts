@@ -1,8 +1,13 @@
+import { canonicalUsername } from '../common/username';
+import { ACCOUNTING_ATTRIBUTES, checkAttributes, OCTETS_MAX } from './radius-attributes';
 import { AttrMap, first, firstInt } from './rlm-rest.codec';
 
 /** The parts of an Access-Request the policy cares about. */
 export interface AccessRequest {
+  /** The User-Name exactly as sent, for the log. */
   username: string;
+  /** canonicalUsername() of it: the account it means; null when it is no username at all. */
+  accountKey: string | null;
   /** Present for PAP only; FreeRADIUS hands it over decrypted. */
   password?: string;
   /** CHAP or MS-CHAP: FreeRADIUS verifies, the API only supplies the credential. */
@@ -12,10 +17,12 @@ export interface AccessRequest {
 }
 
 export function toAccessRequest(attrs: AttrMap): AccessRequest | null {
-  const username = first(attrs, 'User-Name')?.trim();
+  // Never trimmed or normalised: a name that is not already canonical is no account's.
+  const username = first(attrs, 'User-Name');
   if (!username) return null;
   return {
     username,
+    accountKey: canonicalUsername(username),
     password: first(attrs, 'User-Password'),
     challengeAuth:
       attrs.has('CHAP-Password') || attrs.has('MS-CHAP-Challenge') || attrs.has('MS-CHAP2-Response') || attrs.has('MS-CHAP-Response'),
@@ -44,7 +51,10 @@ const STATUS_BY_NUMBER: Record<string, AcctStatus> = {
 
 export interface AccountingPacket {
   status: AcctStatus;
+  /** As sent: a disconnect must name the session exactly as the NAS knows it. */
   username: string;
+  /** The account the session counts against (canonicalUsername()); null for none. */
+  accountKey: string | null;
   acctSessionId: string | null;
   acctUniqueId: string | null;
   framedIp: string | null;
@@ -53,7 +63,8 @@ export interface AccountingPacket {
   nasIdentifier: string | null;
   inputOctets: number;
   outputOctets: number;
-  sessionTime: number;
+  /** Acct-Session-Time; null when the NAS did not say. */
+  sessionTime: number | null;
   terminateCause: string | null;
   /** When the NAS saw the event: Event-Timestamp, else arrival minus Acct-Delay-Time. */
   eventTime: Date;
@@ -61,6 +72,7 @@ export interface AccountingPacket {
 
 const GIGA = 2 ** 32;
 
+/** Bytes in one direction; every part is range-checked before (ACCOUNTING_ATTRIBUTES). */
 function octets(attrs: AttrMap, dir: 'Input' | 'Output'): number {
   const wide = firstInt(attrs, `Acct-${dir}-Octets64`);
   if (wide !== undefined) return wide;
@@ -79,23 +91,51 @@ function eventTime(attrs: AttrMap, now: Date): Date {
   return new Date(now.getTime() - Math.min(delay, 86400) * 1000);
 }
 
-export function toAccountingPacket(attrs: AttrMap, now: Date): AccountingPacket | null {
+export type ParsedAccounting = { ok: true; packet: AccountingPacket } | { ok: false; kind: 'range' | 'missing'; reason: string };
+
+/**
+ * The packet, or why it can never be stored: every attribute in its range
+ * (radius-attributes.ts), a known Acct-Status-Type, an Acct-Session-Id where a session
+ * needs one, and byte totals a bigint column and a JavaScript number both hold exactly.
+ */
+export function parseAccounting(attrs: AttrMap, now: Date): ParsedAccounting {
+  const problem = checkAttributes(attrs, ACCOUNTING_ATTRIBUTES);
+  if (problem) return { ok: false, kind: 'range', reason: problem };
   const rawStatus = first(attrs, 'Acct-Status-Type');
   const status = rawStatus === 'Alive' ? 'Interim-Update' : (STATUS_BY_NUMBER[rawStatus ?? ''] ?? ACCT_STATUS.find((s) => s === rawStatus));
-  if (!status) return null;
+  if (!status) return { ok: false, kind: 'missing', reason: 'Acct-Status-Type is missing' };
+  const acctSessionId = first(attrs, 'Acct-Session-Id') ?? null;
+  if (!acctSessionId && status !== 'Accounting-On' && status !== 'Accounting-Off') {
+    return { ok: false, kind: 'missing', reason: `Acct-Session-Id is missing from an accounting ${status}` };
+  }
+  const inputOctets = octets(attrs, 'Input');
+  const outputOctets = octets(attrs, 'Output');
+  for (const [dir, n] of [
+    ['Input', inputOctets],
+    ['Output', outputOctets],
+  ] as const) {
+    if (n > OCTETS_MAX) {
+      return { ok: false, kind: 'range', reason: `Acct-${dir}-Gigawords and -Octets add up to ${n}, more than ${OCTETS_MAX} bytes` };
+    }
+  }
+  const username = first(attrs, 'User-Name') ?? '';
   return {
-    status,
-    username: (first(attrs, 'User-Name') ?? '').slice(0, 253),
-    acctSessionId: first(attrs, 'Acct-Session-Id')?.slice(0, 253) ?? null,
-    acctUniqueId: first(attrs, 'Acct-Unique-Session-Id') ?? null,
-    framedIp: first(attrs, 'Framed-IP-Address') ?? null,
-    callingStationId: normalizeMac(first(attrs, 'Calling-Station-Id')),
-    calledStationId: first(attrs, 'Called-Station-Id')?.slice(0, 253) ?? null,
-    nasIdentifier: first(attrs, 'NAS-Identifier') ?? null,
-    inputOctets: octets(attrs, 'Input'),
-    outputOctets: octets(attrs, 'Output'),
-    sessionTime: firstInt(attrs, 'Acct-Session-Time') ?? 0,
-    terminateCause: first(attrs, 'Acct-Terminate-Cause') ?? null,
-    eventTime: eventTime(attrs, now),
+    ok: true,
+    packet: {
+      status,
+      username,
+      accountKey: canonicalUsername(username),
+      acctSessionId,
+      acctUniqueId: first(attrs, 'Acct-Unique-Session-Id') ?? null,
+      framedIp: first(attrs, 'Framed-IP-Address') ?? null,
+      callingStationId: normalizeMac(first(attrs, 'Calling-Station-Id')),
+      calledStationId: first(attrs, 'Called-Station-Id') ?? null,
+      nasIdentifier: first(attrs, 'NAS-Identifier') ?? null,
+      inputOctets,
+      outputOctets,
+      sessionTime: firstInt(attrs, 'Acct-Session-Time') ?? null,
+      terminateCause: first(attrs, 'Acct-Terminate-Cause') ?? null,
+      eventTime: eventTime(attrs, now),
+    },
   };
 }

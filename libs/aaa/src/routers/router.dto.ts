@@ -1,23 +1,7 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsIP,
-  IsOptional,
-  IsUrl,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateBy,
-  ValidateIf,
-} from 'class-validator';
-import { TrimmedText } from '../common/validation';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsUrl, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
+import { BoundedInt, IsIpAddress, Optional, OptionalNullable, PartialDto, TrimmedText } from '../common/validation';
 import { isIpv4, parseCidr } from '../ip-pools/ipv4';
 import { ROUTER_VENDORS, RouterVendor } from './router.entity';
 
@@ -66,25 +50,30 @@ export class CreateRouterDto {
     },
   })
   nasIdentifier!: string;
-  @ApiProperty({ example: '203.0.113.7', description: 'Source IP of its RADIUS packets' }) @IsIP() nasIp!: string;
-  @ApiPropertyOptional({ writeOnly: true, description: 'Generated (40 chars) when absent' })
-  @IsOptional()
+  @ApiProperty({ example: '203.0.113.7', description: 'Source IP of its RADIUS packets' }) @IsIpAddress() nasIp!: string;
+  @ApiPropertyOptional({ writeOnly: true, minLength: 16, maxLength: 128, description: 'Generated (40 chars) when absent' })
+  @Optional()
   @MinLength(16)
   @MaxLength(128)
   @Matches(PRINTABLE, { message: 'radiusSecret must be printable' })
   radiusSecret?: string;
-  @ApiPropertyOptional({ writeOnly: true, description: 'uspot/Coova uam_secret; enables md checks and CHAP logins' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    writeOnly: true,
+    minLength: 8,
+    maxLength: 128,
+    description: 'uspot/Coova uam_secret; enables md checks and CHAP logins',
+  })
+  @Optional()
   @MinLength(8)
   @MaxLength(128)
   @Matches(PRINTABLE, { message: 'uamSecret must be printable' })
   uamSecret?: string;
-  @ApiPropertyOptional({ example: 'https://portal.example.org/portal', description: "uspot's exact uam_server string" })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, example: 'https://portal.example.org/portal', description: "uspot's exact uam_server string" })
+  @OptionalNullable()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(512)
-  uamServer?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 65535 }) @IsOptional() @IsInt() @Min(1) @Max(65535) uamPort?: number;
+  uamServer?: string | null;
+  @ApiPropertyOptional() @OptionalNullable() @BoundedInt(1, 65535) uamPort?: number | null;
   @ApiPropertyOptional({
     type: [String],
     example: ['10.5.50.1', '10.6.0.0/16'],
@@ -93,7 +82,7 @@ export class CreateRouterDto {
       'Where the router answers portal logins (uamip / hotspot address): IPv4 addresses or CIDRs. The portal refuses links ' +
       'pointing anywhere else; empty = no portal logins. Prefer single addresses: every host in a CIDR could receive passwords',
   })
-  @IsOptional()
+  @Optional()
   @Transform(uamAddressList)
   @IsArray()
   @ArrayMaxSize(32)
@@ -110,46 +99,47 @@ export class CreateRouterDto {
     nullable: true,
     description: 'Hotspot DNS name (MikroTik dns-name), also accepted as the login target',
   })
-  @IsOptional()
+  @OptionalNullable()
   @Transform(lowerCase)
   @Matches(HOSTNAME, { message: 'uamHostname must be a DNS name' })
   uamHostname?: string | null;
-  @ApiPropertyOptional({ example: '/logon' }) @IsOptional() @Matches(/^\/[A-Za-z0-9._/-]{0,63}$/) loginPath?: string;
-  @ApiPropertyOptional({ default: 3799 }) @IsOptional() @IsInt() @Min(1) @Max(65535) coaPort?: number;
-  @ApiPropertyOptional({ default: 'captive' }) @IsOptional() @Matches(/^[A-Za-z0-9_]{1,32}$/) uspotSection?: string;
+  @ApiPropertyOptional({ type: String, example: '/logon' }) @OptionalNullable() @Matches(/^\/[A-Za-z0-9._/-]{0,63}$/) loginPath?:
+    string | null;
+  @ApiPropertyOptional({ default: 3799 }) @Optional() @BoundedInt(1, 65535) coaPort?: number;
+  @ApiPropertyOptional({ default: 'captive', pattern: '^[A-Za-z0-9_]{1,32}$' })
+  @Optional()
+  @Matches(/^[A-Za-z0-9_]{1,32}$/)
+  uspotSection?: string;
   @ApiPropertyOptional({
     default: true,
     description:
       'Drop Access-Requests without Message-Authenticator (BlastRADIUS, CVE-2024-3596). Turn off only for a NAS that cannot send it; ' +
       'RouterOS 7.15+ (`/radius set require-message-auth=yes`), uspot/radcli and CoovaChilli send it. Takes effect within a minute.',
   })
-  // Absent = unchanged/default; null is not a boolean (400).
-  @ValidateIf((_, v) => v !== undefined)
+  @Optional()
   @IsBoolean()
   requireMessageAuthenticator?: boolean;
-  @ApiPropertyOptional() @IsOptional() @TrimmedText(100) venueName?: string;
-  @ApiPropertyOptional() @IsOptional() @TrimmedText(4000) termsText?: string;
-  @ApiPropertyOptional({ example: '/portal/assets/logo.svg' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: String, maxLength: 100 }) @OptionalNullable() @TrimmedText(100) venueName?: string | null;
+  @ApiPropertyOptional({ type: String, maxLength: 4000 }) @OptionalNullable() @TrimmedText(4000) termsText?: string | null;
+  @ApiPropertyOptional({ type: String, example: '/portal/assets/logo.svg' })
+  @OptionalNullable()
   @Matches(/^(https:\/\/[^\s"'<>]{1,500}|\/[A-Za-z0-9._/-]{1,200})$/, { message: 'logoUrl must be an https URL or a path on this server' })
-  logoUrl?: string;
+  logoUrl?: string | null;
 }
 
-export class UpdateRouterDto extends PartialType(
-  OmitType(CreateRouterDto, ['radiusSecret', 'uamSecret', 'requireMessageAuthenticator'] as const),
-) {
-  // Redeclared: PartialType would let null through to a NOT NULL column.
-  @ApiPropertyOptional({ description: 'See POST' })
-  @ValidateIf((_, v) => v !== undefined)
-  @IsBoolean()
-  requireMessageAuthenticator?: boolean;
-  @ApiPropertyOptional({ writeOnly: true }) @IsOptional() @MinLength(16) @MaxLength(128) @Matches(PRINTABLE) radiusSecret?: string;
-  @ApiPropertyOptional({ writeOnly: true, nullable: true })
-  @IsOptional()
+export class UpdateRouterDto extends PartialDto(OmitType(CreateRouterDto, ['radiusSecret', 'uamSecret'] as const)) {
+  @ApiPropertyOptional({ writeOnly: true, minLength: 16, maxLength: 128 })
+  @Optional()
+  @MinLength(16)
+  @MaxLength(128)
+  @Matches(PRINTABLE)
+  radiusSecret?: string;
+  @ApiPropertyOptional({ type: String, writeOnly: true, minLength: 8, maxLength: 128, description: 'null removes it' })
+  @OptionalNullable()
   @MinLength(8)
   @MaxLength(128)
   @Matches(PRINTABLE)
-  uamSecret?: string;
+  uamSecret?: string | null;
 }
 
 export class RouterView {

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintNumber } from '../common/bigint.transformer';
 
-/** One accounting session (RFC 2866), unique per router and Acct-Session-Id. */
+/** One accounting session (RFC 2866): a router, an Acct-Session-Id and a start (a router may reuse the id later). */
 @Entity('sessions')
 export class Session {
   @PrimaryGeneratedColumn('uuid') id!: string;

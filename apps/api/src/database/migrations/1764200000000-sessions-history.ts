@@ -111,12 +111,8 @@ const UP = `
   END $fn$;
 `;
 
-export class SessionsHistory1764200000000 implements MigrationInterface {
-  name = 'SessionsHistory1764200000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(UP);
-    await q.query(`
+/** aaa_store_accounting() as this migration leaves it; later migrations' down() restore it. */
+export const STORE_ACCOUNTING = `
   CREATE OR REPLACE FUNCTION aaa_store_accounting(
     p_router_id uuid[],
     p_acct_session_id text[],
@@ -209,7 +205,14 @@ export class SessionsHistory1764200000000 implements MigrationInterface {
            acc.id AS acc_id, acc.used_bytes, acc.quota_bytes, acc.expires_at
       FROM d LEFT JOIN acc ON acc.id = d.account_id ORDER BY d.ord;
   END
-  $fn$`);
+  $fn$`;
+
+export class SessionsHistory1764200000000 implements MigrationInterface {
+  name = 'SessionsHistory1764200000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(UP);
+    await q.query(STORE_ACCOUNTING);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -5,6 +5,9 @@ import { AccountChangeNotify1764000000000 } from './1764000000000-account-change
 import { AccountingBatchLinear1764000000001 } from './1764000000001-accounting-batch-linear';
 import { AnswerCacheSupport1764100000000 } from './1764100000000-answer-cache-support';
 import { SessionsHistory1764200000000 } from './1764200000000-sessions-history';
+import { CanonicalUsernames1764300000000 } from './1764300000000-canonical-usernames';
+import { AccountingDeadLetters1764300000001 } from './1764300000001-accounting-dead-letters';
+import { ReusedSessionIds1764300000002 } from './1764300000002-reused-session-ids';
 import { RouterRequireMessageAuthenticator1764310000000 } from './1764310000000-router-require-message-authenticator';
 import { PortalRouterBinding1764330000000 } from './1764330000000-portal-router-binding';
 import { RouterRevokeNotify1764340000000 } from './1764340000000-router-revoke-notify';
@@ -18,6 +21,9 @@ export const MIGRATIONS = [
   AccountingBatchLinear1764000000001,
   AnswerCacheSupport1764100000000,
   SessionsHistory1764200000000,
+  CanonicalUsernames1764300000000,
+  AccountingDeadLetters1764300000001,
+  ReusedSessionIds1764300000002,
   RouterRequireMessageAuthenticator1764310000000,
   PortalRouterBinding1764330000000,
   RouterRevokeNotify1764340000000,
