@@ -78,9 +78,10 @@ export class CreateRouterDto {
     type: [String],
     example: ['10.5.50.1', '10.6.0.0/16'],
     maxItems: 32,
+    nullable: true,
     description:
       'Where the router answers portal logins (uamip / hotspot address): IPv4 addresses or CIDRs. The portal refuses links ' +
-      'pointing anywhere else; empty = no portal logins. Prefer single addresses: every host in a CIDR could receive passwords',
+      'pointing anywhere else; empty (or null) = no portal logins. Prefer single addresses: every host in a CIDR could receive passwords',
   })
   @Optional()
   @Transform(uamAddressList)
