@@ -27,3 +27,4 @@ export * from './radius/radius-request';
 export * from './radius/account-lookup';
 export * from './radius/radius-listener';
 export * from './radius/answer-cache/answer-cache-control.service';
+export * from './radius/admin-failsafe/admin-failsafe.service';
