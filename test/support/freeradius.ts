@@ -23,6 +23,8 @@ export interface FreeRadius {
   /** The answer-cache control port (sites-available/aaa-answer-cache-control). */
   controlPort: number;
   dataDir: string;
+  /** The freeradius process (run.sh execs it), for freezing it. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -75,6 +77,7 @@ export async function startFreeRadius(apiUrl: string, token: string, env: Record
     acctPort,
     controlPort,
     dataDir,
+    pid: child.pid!,
     output: () => out,
     stop: () =>
       new Promise((done) => {
