@@ -95,47 +95,38 @@ describe('admin writes answer after FreeRADIUS has forgotten', () => {
     return res.body.items.filter((e: { result: string }) => e.result === 'accept').length;
   }
 
-  /** A user whose repeat login FreeRADIUS now answers from memory. */
-  async function cachedUser(name: string): Promise<string> {
-    const res = await admin()
-      .post(`/api/customers/${customerId}/accounts`)
-      .send({ username: name, password: 'pw-pw-pw', kind: 'vpn' })
-      .expect(201);
+  /** A user (created unless `id` is given) whose repeat login FreeRADIUS now answers from memory. */
+  async function cachedUser(name: string, id?: string): Promise<string> {
+    id ??= (
+      await admin().post(`/api/customers/${customerId}/accounts`).send({ username: name, password: 'pw-pw-pw', kind: 'vpn' }).expect(201)
+    ).body.id as string;
     // A FreeRADIUS that started after the API gets its epoch within a second or two.
     for (let i = 0; i < 40; i++) {
       expect(await login(name)).toBe('Access-Accept');
       const before = await accepts(name);
       expect(await login(name)).toBe('Access-Accept');
-      if ((await accepts(name)) === before) return res.body.id;
+      if ((await accepts(name)) === before) return id;
       await new Promise((r) => setTimeout(r, 250));
     }
     throw new Error(`${name} never got answered from FreeRADIUS's cache`);
   }
 
-  /** PATCHes the account and sends `signal` to the API the moment the response status arrives. */
-  function banThen(id: string, signal: NodeJS.Signals): Promise<number> {
-    const body = JSON.stringify({ status: 'banned' });
+  /** Sends the admin write and `signal` to the API the moment the response status arrives. */
+  function writeThen(method: 'PATCH' | 'DELETE', path: string, body: object | undefined, signal: NodeJS.Signals): Promise<number> {
+    const text = body ? JSON.stringify(body) : '';
+    const headers: Record<string, string | number> = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    if (body) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     return new Promise((done, fail) => {
-      const req = httpRequest(
-        `${url}/api/accounts/${id}`,
-        {
-          method: 'PATCH',
-          headers: {
-            authorization: `Bearer ${ADMIN_TOKEN}`,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          api.kill(signal);
-          res.resume();
-          done(res.statusCode ?? 0);
-        },
-      );
+      const req = httpRequest(`${url}${path}`, { method, headers }, (res) => {
+        api.kill(signal);
+        res.resume();
+        done(res.statusCode ?? 0);
+      });
       req.on('error', fail);
-      req.end(body);
+      req.end(text);
     });
   }
+  const banThen = (id: string, signal: NodeJS.Signals) => writeThen('PATCH', `/api/accounts/${id}`, { status: 'banned' }, signal);
 
   it('a ban answered 200 is already in force when the API freezes right after it', async () => {
     // Several rounds: without the wait, the eviction leaves the API a moment after the 200
@@ -144,6 +135,29 @@ describe('admin writes answer after FreeRADIUS has forgotten', () => {
       const user = `frozen${round}`;
       const id = await cachedUser(user);
       expect(await banThen(id, 'SIGSTOP')).toBe(200);
+      try {
+        expect({ round, code: await login(user) }).toEqual({ round, code: 'Access-Reject' });
+      } finally {
+        api.kill('SIGCONT');
+      }
+    }
+  }, 180_000);
+
+  it('deleting a customer has FreeRADIUS forget its accounts before the answer', async () => {
+    for (let round = 0; round < 3; round++) {
+      const customer = (
+        await admin()
+          .post('/api/customers')
+          .send({ name: `Leaving ${round}` })
+          .expect(201)
+      ).body.id;
+      const user = `leaving${round}`;
+      const res = await admin()
+        .post(`/api/customers/${customer}/accounts`)
+        .send({ username: user, password: 'pw-pw-pw', kind: 'vpn' })
+        .expect(201);
+      await cachedUser(user, res.body.id);
+      expect(await writeThen('DELETE', `/api/customers/${customer}`, undefined, 'SIGSTOP')).toBe(204);
       try {
         expect({ round, code: await login(user) }).toEqual({ round, code: 'Access-Reject' });
       } finally {

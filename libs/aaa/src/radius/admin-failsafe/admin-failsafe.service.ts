@@ -18,6 +18,7 @@ import { AdminCopy, ReadScope } from './admin-copy';
 export const ADMIN_SNAPSHOT_FILE = 'admins';
 /** Backstop for what no notification announces (admins inserted elsewhere) and for expiry passing. */
 const REFRESH_MS = 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The admin fail-safe (B050: admins fail safe, users fail closed), on the API's side:
@@ -132,6 +133,7 @@ export class AdminFailsafe implements OnApplicationBootstrap, OnApplicationShutd
     const m = /^a:([^:]+)(:.*)?$/.exec(payload);
     if (!m) return;
     const [, id, named] = m;
+    if (!UUID.test(id)) return;
     // Unnamed: usage or sessions, which the fail-safe does not drop an admin for.
     if (!named && !this.copy.has(id)) return;
     if (this.copy.notice(id, named !== undefined)) this.changed();
