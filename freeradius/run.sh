@@ -92,7 +92,10 @@ chmod 0700 "$RADDB_DIR"
 # stop FreeRADIUS from starting.
 ADMIN_SNAPSHOT="$DATA_DIR/radius-snapshot/admins"
 : > "$RADDB_DIR/aaa-admin-snapshot"
-if [[ "$RADIUS_ADMIN_FAILSAFE" == "1" && -e "$ADMIN_SNAPSHOT" ]]; then
+if [[ "$RADIUS_ADMIN_FAILSAFE" == "1" && -d "$DATA_DIR/radius-snapshot" && ! -x "$DATA_DIR/radius-snapshot" ]]; then
+  # 0700, owned by the API's user: run both as the same user.
+  echo "freeradius/run.sh: cannot enter $DATA_DIR/radius-snapshot as $(id -un): admin fail-safe starts empty" >&2
+elif [[ "$RADIUS_ADMIN_FAILSAFE" == "1" && -e "$ADMIN_SNAPSHOT" ]]; then
   if [[ ! -r "$ADMIN_SNAPSHOT" ]]; then
     echo "freeradius/run.sh: cannot read $ADMIN_SNAPSHOT: admin fail-safe starts empty" >&2
   elif LC_ALL=C grep -qvE $'^(#.*|[?]?[a-z0-9._@+-]{1,64}\t[A-Za-z0-9-]+ := ("[a-z_]{1,32}"|0x[0-9a-f]+|[0-9]+)(, [A-Za-z0-9-]+ := ("[a-z_]{1,32}"|0x[0-9a-f]+|[0-9]+))*|\t[A-Za-z0-9-]+ = [0-9.]+,?)$' "$ADMIN_SNAPSHOT"; then

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ACCOUNT_CHANGED_CHANNEL, AdminFailsafe, AnswerCacheControl, CredentialVault, PgNotifier } from '@app/aaa';
@@ -226,5 +226,18 @@ describe('admin fail-safe: current data through database and API outages and a F
     expect(await mschapv2('keep', 'old-pw')).toBe('Access-Accept');
     expect(await mschapv2('keep', 'wrong-pw')).toBe('Access-Reject');
     expect((await chap('keep', 'old-pw'))?.code).toBe('Access-Reject');
+  });
+
+  it('starts FreeRADIUS without the snapshot, rather than not at all, when the file has a line the API never writes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aaa-failsafe-bad-'));
+    mkdirSync(join(dir, 'radius-snapshot'), { mode: 0o700 });
+    writeFileSync(join(dir, 'radius-snapshot', 'admins'), 'keep\tCleartext-Password := "old-pw"\n', { mode: 0o600 });
+    const other = await startFreeRadius('http://127.0.0.1:9', RADIUS_TOKEN, { DATA_DIR: dir, RADIUS_CONTROL_PORT: String(reservePort()) });
+    try {
+      expect(other.output()).toContain('has unexpected lines: admin fail-safe starts empty');
+      expect(readFileSync(join(dir, 'raddb', 'aaa-admin-snapshot'), 'utf8')).toBe('');
+    } finally {
+      await other.stop();
+    }
   });
 });
