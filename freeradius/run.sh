@@ -108,13 +108,34 @@ rm -rf "$RADDB_DIR/certs"  # EAP only; also keeps private keys out of DATA_DIR
 cp -R "$OVERLAY"/. "$RADDB_DIR"/
 chmod 0700 "$RADDB_DIR"
 
+# The admin fail-safe's snapshot (mods-available/aaa_cache admin_snapshot), as
+# the API last rendered it. Copied, so the API may replace it at any time; a
+# file with any line the API would not write is ignored rather than let it
+# stop FreeRADIUS from starting.
+# (Unreadable snapshot directory: the router block above already said so and
+# pointed RADIUS_SNAPSHOT_DIR at an empty private one.)
+ADMIN_SNAPSHOT="$RADIUS_SNAPSHOT_DIR/admins"
+: > "$RADDB_DIR/aaa-admin-snapshot"
+if [[ "$RADIUS_ADMIN_FAILSAFE" == "1" && -e "$ADMIN_SNAPSHOT" ]]; then
+  if [[ ! -r "$ADMIN_SNAPSHOT" ]]; then
+    echo "freeradius/run.sh: cannot read $ADMIN_SNAPSHOT: admin fail-safe starts empty" >&2
+  elif LC_ALL=C grep -qvE $'^(#.*|[?]?[a-z0-9._@+-]{1,64}\t[A-Za-z0-9-]+ := ("[a-z_]{1,32}"|0x[0-9a-f]+|[0-9]+)(, [A-Za-z0-9-]+ := ("[a-z_]{1,32}"|0x[0-9a-f]+|[0-9]+))*|\t[A-Za-z0-9-]+ = [0-9.]+,?)$' "$ADMIN_SNAPSHOT"; then
+    echo "freeradius/run.sh: $ADMIN_SNAPSHOT has unexpected lines: admin fail-safe starts empty" >&2
+  else
+    cp "$ADMIN_SNAPSHOT" "$RADDB_DIR/aaa-admin-snapshot"
+  fi
+fi
+
 cd "$RADDB_DIR"
 # EAP needs certs (and inner-tunnel); we do not offer it.
 rm -f mods-enabled/eap sites-enabled/*
 for m in rest rest_clients aaa_cache aaa_answer_cache aaa_spool aaa_breaker aaa_router_snapshot; do ln -sf ../mods-available/$m mods-enabled/$m; done
 SITES="default dynamic-clients aaa-spool-reader"
-# Without the control port no API can set the epoch, so nothing is ever cached.
-[[ "$RADIUS_ANSWER_CACHE" == "1" ]] && SITES="$SITES aaa-answer-cache-control"
+# Without the control port no API can set the epoch, so nothing is ever cached;
+# the admin fail-safe needs it too, for the API's evictions.
+if [[ "$RADIUS_ANSWER_CACHE" == "1" || "$RADIUS_ADMIN_FAILSAFE" == "1" ]]; then
+  SITES="$SITES aaa-answer-cache-control"
+fi
 for s in $SITES; do ln -sf ../sites-available/$s sites-enabled/$s; done
 
 # Runtime paths under DATA_DIR (works unprivileged, nothing written to /var);

@@ -23,7 +23,7 @@ export interface FreeRadius {
   /** The answer-cache control port (sites-available/aaa-answer-cache-control). */
   controlPort: number;
   dataDir: string;
-  /** The process, e.g. to freeze it with SIGSTOP. */
+  /** The freeradius process (run.sh execs it), for freezing it. */
   pid: number;
   output(): string;
   stop(): Promise<void>;

@@ -18,6 +18,7 @@ import { IpPoolsService } from './ip-pools/ip-pools.service';
 import { RoutersController } from './routers/routers.controller';
 import { RoutersService } from './routers/routers.service';
 import { AccountLookup } from './radius/account-lookup';
+import { AdminFailsafe } from './radius/admin-failsafe/admin-failsafe.service';
 import { AnswerCacheControl } from './radius/answer-cache/answer-cache-control.service';
 import { AccountingService } from './radius/accounting.service';
 import { AuthorizeService } from './radius/authorize.service';
@@ -63,6 +64,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     DeadLettersService,
     RouterDirectory,
     AccountLookup,
+    AdminFailsafe,
     AnswerCacheControl,
     RadiusEndpoints,
     RadiusListener,

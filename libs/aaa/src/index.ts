@@ -35,3 +35,4 @@ export * from './radius/answer-cache/answer-cache-control.service';
 export * from './common/trusted-proxies';
 export * from './radius/snapshot/private-file';
 export * from './radius/snapshot/router-snapshot.service';
+export * from './radius/admin-failsafe/admin-failsafe.service';

@@ -9,6 +9,7 @@ import { Page } from '../common/pagination';
 import { Customer } from '../customers/customer.entity';
 import { AAA_EVENTS, AccountChangedEvent, AccountStatusChangedEvent } from '../events';
 import { IpPoolsService } from '../ip-pools/ip-pools.service';
+import { AnswerCacheControl } from '../radius/answer-cache/answer-cache-control.service';
 import { SpeedProfile } from '../speed-profiles/speed-profile.entity';
 import { Account } from './account.entity';
 import { AccountQuery, AccountView, CreateAccountDto, UpdateAccountDto } from './account.dto';
@@ -22,6 +23,7 @@ export class AccountsService {
     private readonly pools: IpPoolsService,
     private readonly vault: CredentialVault,
     private readonly events: EventEmitter2,
+    private readonly radius: AnswerCacheControl,
   ) {}
 
   async create(customerId: string, dto: CreateAccountDto): Promise<AccountView> {
@@ -84,6 +86,7 @@ export class AccountsService {
   async update(id: string, dto: UpdateAccountDto): Promise<AccountView> {
     const account = await this.load(id);
     const before = account.status;
+    const formerName = account.username;
     await this.assertProfile(this.db.getRepository(SpeedProfile), dto.speedProfileId);
     const { password, ...fields } = dto;
     Object.assign(account, fields);
@@ -93,6 +96,7 @@ export class AccountsService {
     }
     const saved = await this.accounts.save(account).catch(rethrowDbError);
     this.changed(saved);
+    await this.radius.evictNow([formerName, saved.username]);
     if (saved.status !== before && saved.status !== 'active') {
       const event: AccountStatusChangedEvent = { accountId: saved.id, status: saved.status };
       this.events.emit(AAA_EVENTS.accountStatusChanged, event);
@@ -105,6 +109,7 @@ export class AccountsService {
     const account = await this.load(id);
     await this.accounts.delete({ id });
     this.changed(account);
+    await this.radius.evictNow([account.username]);
   }
 
   private async load(id: string): Promise<Account> {
@@ -115,6 +120,12 @@ export class AccountsService {
     if (id && !(await repo.existsBy({ id }))) throw new BadRequestException('speedProfileId does not name an existing speed profile');
   }
 
+  /**
+   * This instance's caches forget the account before the HTTP answer. FreeRADIUS's
+   * (answer cache, admin fail-safe) are evicted before it too, by the callers'
+   * `evictNow`: once the admin sees 200, a crash of this process can no longer leave a
+   * banned user answered from memory.
+   */
   private changed(a: Account): void {
     const event: AccountChangedEvent = { accountId: a.id, username: a.username };
     this.events.emit(AAA_EVENTS.accountChanged, event);

@@ -8,35 +8,33 @@ import { PgNotifier } from '../common/pg-notifier';
 import { AAA_EVENTS, AccountChangedEvent } from '../events';
 import { rawQuery } from '../common/pg-fast';
 import { AccountCache } from './account-cache';
-import { AuthAccount, BY_USERNAMES_SQL, LOOKUP_SQL, Row, toAuthAccount } from './account-row';
+import { ACCOUNT_CHANGED_CHANNEL, AuthAccount, BY_USERNAMES_SQL, LOOKUP_SQL, Row, toAuthAccount } from './account-row';
+import { AdminFailsafe } from './admin-failsafe/admin-failsafe.service';
 
 export type { AuthAccount } from './account-row';
+export { ACCOUNT_CHANGED_CHANNEL } from './account-row';
 
-const REFRESH_MS = 60_000;
 const MAX_BATCH = 256;
 const MAX_CONCURRENT = 1;
 const PRELOAD_PAGE = 5_000;
-/** Triggers of migrations 1764000000000 and 1764100000000 notify here. */
-export const ACCOUNT_CHANGED_CHANNEL = 'aaa_account_changed';
 
 /**
  * Account reads for authorize: from memory when cached (account-cache.ts keeps it
- * exact through PostgreSQL notifications), otherwise batched round trips. Plus the
- * B050 fail-safe: a periodically refreshed copy of admin accounts that keeps admins
- * logging in while the DB is down.
+ * exact through PostgreSQL notifications), otherwise batched round trips. What those
+ * reads return about admins also feeds the B050 fail-safe (AdminFailsafe), which
+ * answers for admins while the DB is down.
  */
 @Injectable()
 export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(AccountLookup.name);
   private readonly cache: AccountCache;
-  private admins = new Map<string, AuthAccount>();
-  private timer?: NodeJS.Timeout;
   private closed = false;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly bus: PgNotifier,
+    private readonly failsafe: AdminFailsafe,
   ) {
     this.cache = new AccountCache(config.accountCacheSize);
   }
@@ -48,15 +46,10 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
       this.cache.resume();
       void this.preload();
     }
-    if (!this.config.adminFailsafe) return;
-    void this.refreshAdmins();
-    this.timer = setInterval(() => void this.refreshAdmins(), REFRESH_MS);
-    this.timer.unref();
   }
 
   onApplicationShutdown(): void {
     this.closed = true;
-    clearInterval(this.timer);
   }
 
   get cachedAccounts(): number {
@@ -72,9 +65,7 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
    * for answers that must reflect the latest commit.
    */
   async byUsername(key: string, fresh = false): Promise<AuthAccount | null> {
-    const account = (fresh ? undefined : this.cache.get(key)) ?? (await this.batchedLookup(key));
-    if (account?.group === 'admin' && this.config.adminFailsafe) this.admins.set(key, account);
-    return account;
+    return (fresh ? undefined : this.cache.get(key)) ?? (await this.batchedLookup(key));
   }
 
   /**
@@ -137,6 +128,7 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
 
   private async runBatch(batch: typeof this.queue): Promise<void> {
     const token = this.cache.begin();
+    const adminToken = this.failsafe.beginRead();
     const found = new Map<string, AuthAccount>();
     try {
       // Keys are canonical already; the SQL matches them against the same folding.
@@ -148,6 +140,7 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
       for (const b of batch) b.reject(err);
     } finally {
       this.cache.finish(token, found);
+      this.failsafe.finishedRead(adminToken, [...found.values()]);
     }
   }
 
@@ -168,24 +161,8 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
     for (const id of accountIds) this.cache.invalidate(`a:${id}`);
   }
 
-  /** The cached admin, for when the database cannot answer. Users get nothing: fail-closed. */
+  /** The admin as last read, for when the database cannot answer. Users get nothing: fail-closed. */
   cachedAdmin(key: string): AuthAccount | null {
-    if (!this.config.adminFailsafe) return null;
-    const a = this.admins.get(key);
-    return a ? { ...a, openSessions: [] } : null;
-  }
-
-  private async refreshAdmins(): Promise<void> {
-    try {
-      const rows: Row[] = await this.db.query(`${LOOKUP_SQL} WHERE a.account_group = 'admin'`);
-      const admins = new Map<string, AuthAccount>();
-      for (const r of rows) {
-        const key = canonicalUsername(r.username);
-        if (key) admins.set(key, toAuthAccount(r));
-      }
-      this.admins = admins;
-    } catch (err) {
-      this.log.warn(`admin fail-safe cache not refreshed: ${(err as Error).message}`);
-    }
+    return this.failsafe.cachedAdmin(key);
   }
 }

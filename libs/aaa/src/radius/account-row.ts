@@ -30,6 +30,9 @@ export const BY_USERNAMES_SQL = `
 
 export type Row = Record<string, unknown>;
 
+/** Triggers of migrations 1764000000000 and 1764100000000 notify here. */
+export const ACCOUNT_CHANGED_CHANNEL = 'aaa_account_changed';
+
 export function toAuthAccount(r: Row): AuthAccount {
   return {
     id: r.id as string,

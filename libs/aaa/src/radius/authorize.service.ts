@@ -67,6 +67,9 @@ export class AuthorizeService {
       ...this.credential(req, account!, cleartext!),
       'control:Aaa-Account-Group': account!.group,
       'control:Aaa-Auth-Reason': restricted ? `restricted:${reason}` : 'ok',
+      // FreeRADIUS's admin fail-safe keeps this answer: it must stop holding at the expiry.
+      'control:Aaa-Admin-Until':
+        account!.group === 'admin' && !restricted && account!.expiresAt ? Math.floor(account!.expiresAt.getTime() / 1000) : undefined,
     });
     if (passwordOk) {
       this.events.record({ ...base, result: restricted ? 'restricted' : 'accept', reason });

@@ -7,6 +7,7 @@ import { orNotFound, rethrowDbError } from '../common/db-errors';
 import { Page, PageQuery } from '../common/pagination';
 import { generateToken, sha256Hex } from '../common/tokens';
 import { AAA_EVENTS } from '../events';
+import { AnswerCacheControl } from '../radius/answer-cache/answer-cache-control.service';
 import { Router } from './router.entity';
 import { CreateRouterDto, RouterView, RouterWithSecrets, UpdateRouterDto } from './router.dto';
 
@@ -29,6 +30,7 @@ export class RoutersService {
     @InjectRepository(Router) private readonly routers: Repository<Router>,
     private readonly vault: CredentialVault,
     private readonly events: EventEmitter2,
+    private readonly radius: AnswerCacheControl,
   ) {}
 
   async create(dto: CreateRouterDto): Promise<RouterWithSecrets> {
@@ -70,6 +72,8 @@ export class RoutersService {
     if (uamSecret !== undefined) router.uamSecretEnc = uamSecret ? this.vault.encrypt(uamSecret) : null;
     const saved = await this.routers.save(router).catch(rethrowDbError);
     this.events.emit(AAA_EVENTS.routerChanged, { routerId: id });
+    // The vendor decides the reply attributes of every cached answer.
+    await this.radius.bumpNow();
     return toRouterView(saved);
   }
 
@@ -85,6 +89,7 @@ export class RoutersService {
     const { affected } = await this.routers.delete({ id });
     orNotFound(affected || null, 'Router');
     this.events.emit(AAA_EVENTS.routerChanged, { routerId: id });
+    await this.radius.bumpNow();
   }
 
   private async load(id: string): Promise<Router> {

@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import { orNotFound, rethrowDbError } from '../common/db-errors';
 import { Page, PageQuery } from '../common/pagination';
 import { AAA_EVENTS } from '../events';
+import { AnswerCacheControl } from '../radius/answer-cache/answer-cache-control.service';
 import { SpeedProfile } from './speed-profile.entity';
 import { CreateSpeedProfileDto, UpdateSpeedProfileDto } from './speed-profile.dto';
 
@@ -13,6 +14,7 @@ export class SpeedProfilesService {
   constructor(
     @InjectRepository(SpeedProfile) private readonly profiles: Repository<SpeedProfile>,
     private readonly events: EventEmitter2,
+    private readonly radius: AnswerCacheControl,
   ) {}
 
   create(dto: CreateSpeedProfileDto): Promise<SpeedProfile> {
@@ -31,6 +33,8 @@ export class SpeedProfilesService {
   async update(id: string, dto: UpdateSpeedProfileDto): Promise<SpeedProfile> {
     const saved = await this.profiles.save(Object.assign(await this.get(id), dto)).catch(rethrowDbError);
     this.events.emit(AAA_EVENTS.profileChanged, { profileId: id });
+    // Every cached answer may carry the old rate: FreeRADIUS drops them before we answer.
+    await this.radius.bumpNow();
     return saved;
   }
 
@@ -38,5 +42,6 @@ export class SpeedProfilesService {
     const { affected } = await this.profiles.delete({ id });
     orNotFound(affected || null, 'Speed profile');
     this.events.emit(AAA_EVENTS.profileChanged, { profileId: id });
+    await this.radius.bumpNow();
   }
 }

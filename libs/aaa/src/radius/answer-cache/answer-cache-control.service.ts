@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../common/app-config';
 import { Clock } from '../../common/clock';
 import { PgNotifier } from '../../common/pg-notifier';
-import { ACCOUNT_CHANGED_CHANNEL } from '../account-lookup';
+import { ACCOUNT_CHANGED_CHANNEL } from '../account-row';
 import { ROUTER_CHANGED_CHANNEL } from '../../routers/router-directory.service';
+import { canonicalUsername } from '../../common/username';
 import { answerTtl, AnswerTtlInput } from './answer-ttl';
 import { ControlChannel } from './control-channel';
 
@@ -12,8 +13,8 @@ import { ControlChannel } from './control-channel';
 const HEARTBEAT_MS = 10_000;
 /** While a control port does not answer (FreeRADIUS not started yet, or restarting). */
 const RETRY_MS = 1_000;
-/** FreeRADIUS matches usernames with `[^ ]+` and lowercases ASCII only. */
-const CACHEABLE_NAME = /^[\x21-\x7e]{1,64}$/;
+/** Evictions kept for a FreeRADIUS that does not answer, re-sent when it does. */
+const MAX_MISSED = 1_000_000;
 const PRINTABLE = /^[\x20-\x7e]{1,64}$/;
 
 interface Command {
@@ -23,21 +24,28 @@ interface Command {
 }
 
 /**
- * Keeps the FreeRADIUS answer caches (mods-available/aaa_answer_cache) exact. Every
- * instance hears every change through the same notifications as its own account
- * cache and tells every FreeRADIUS in `answerCacheControl`: an account row changed
- * (`a:<id>:<user>`) drops that user's answers, a session opened (`s:<id>\t<device>\t<user>`)
- * drops them unless they are for that device, and shared data (speed profiles,
- * routers) or a gap in the notifications drops everything. Each eviction is sent again
- * after `answerCacheRepeatMs`, which outlasts a REST call already in flight with an
- * older answer. Answers are marked cacheable only while every control port acknowledges.
+ * Keeps the FreeRADIUS answer caches (mods-available/aaa_answer_cache) and admin
+ * fail-safe caches (mods-available/aaa_cache) exact. Every instance hears every change
+ * through the same notifications as its own account cache and tells every FreeRADIUS
+ * in `answerCacheControl`: an account row changed (`a:<id>:<user>`) drops that user's
+ * answers and what the admin fail-safe knows about the user, a session opened
+ * (`s:<id>\t<device>\t<user>`) drops the answers unless they are for that device, and
+ * shared data (speed profiles, routers) or a gap in the notifications drops every answer.
+ * Each eviction is sent again after `answerCacheRepeatMs`, which outlasts a REST call
+ * already in flight with an older answer.
+ *
+ * A FreeRADIUS that does not acknowledge is *untrusted* until it does: no answer is
+ * marked cacheable, the first packet it acknowledges carries an epoch bump (never a
+ * renewal of what it kept meanwhile), and the evictions it missed go with it.
+ * Admin writes wait for their evictions (`evictNow`, `bumpNow`).
  */
 @Injectable()
 export class AnswerCacheControl implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(AnswerCacheControl.name);
   private readonly channels: ControlChannel[];
   private listening = false;
-  private readonly unreachable = new Set<ControlChannel>();
+  private readonly untrusted = new Set<ControlChannel>();
+  private readonly missed = new Map<ControlChannel, Set<string>>();
   private pending: Command[] = [];
   private flushScheduled = false;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -49,8 +57,8 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
     private readonly bus: PgNotifier,
     private readonly clock: Clock,
   ) {
-    const on = config.answerCacheTtl > 0;
-    this.channels = on ? config.answerCacheControl.map((t) => new ControlChannel(t, config.radiusApiToken)) : [];
+    // Also with answer caching off (TTL 0): the admin fail-safe is evicted on the same port.
+    this.channels = config.answerCacheControl.map((t) => new ControlChannel(t, config.radiusApiToken));
   }
 
   get enabled(): boolean {
@@ -59,12 +67,17 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
 
   /** Seconds FreeRADIUS may replay this answer itself; 0 while evictions could not reach it. */
   ttl(input: Omit<AnswerTtlInput, 'maxTtl'>): number {
-    if (!this.listening || this.unreachable.size > 0) return 0;
+    if (!this.listening || this.untrusted.size > 0) return 0;
     return answerTtl({ ...input, maxTtl: this.config.answerCacheTtl });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.enabled) return;
+    if (!this.enabled) {
+      this.log.warn(
+        "RADIUS_ANSWER_CACHE_CONTROL is empty: nothing evicts FreeRADIUS's admin fail-safe; run it with RADIUS_ADMIN_FAILSAFE=0",
+      );
+      return;
+    }
     this.bus.onGap((listening) => {
       this.listening = listening;
       this.bump();
@@ -87,6 +100,33 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
     while (this.flushScheduled || this.deliveries.size || this.repeatsDue) await new Promise((r) => setTimeout(r, 10));
   }
 
+  /**
+   * Drops these users' answers and admin fail-safe entries on every FreeRADIUS, and
+   * resolves once each one that is trusted has acknowledged, or failed to within the
+   * channel's retries (it is then untrusted). For writes that must not be answered
+   * before FreeRADIUS has forgotten: if this process dies right after, nothing else
+   * would tell it. The notification of the same change evicts again, harmlessly.
+   */
+  async evictNow(usernames: string[]): Promise<void> {
+    const keys = usernames.map(canonicalUsername).filter((k): k is string => k !== null);
+    const commands = [...new Set(keys)].map((k) => `evict ${k}`);
+    if (!commands.length || !this.enabled) return;
+    this.repeat(() => commands.forEach((c) => this.command(c, false)));
+    await this.sendNow(commands);
+  }
+
+  /** Drops every cached answer on every FreeRADIUS; resolves like `evictNow`. */
+  async bumpNow(): Promise<void> {
+    if (!this.enabled) return;
+    this.repeat(() => this.command(`epoch bump ${this.newEpoch()}`, false));
+    await this.sendNow([`epoch bump ${this.newEpoch()}`]);
+  }
+
+  /** Queues evictions (admin fail-safe entries whose snapshot changed, see AdminFailsafe). */
+  evict(usernames: Iterable<string>): void {
+    for (const u of usernames) this.evictUser(u);
+  }
+
   onApplicationShutdown(): void {
     for (const t of this.timers) clearTimeout(t);
     this.repeatsDue = 0;
@@ -96,20 +136,24 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
   private onAccountChange(payload: string): void {
     if (payload === '*') return this.bump();
     const named = /^a:[^:]+:(.+)$/.exec(payload);
-    if (named) return this.evict(named[1]);
+    if (named) return this.evictUser(named[1]);
     // A session opened: another device may have used the last of max_sessions; the
     // device's own session never counts against it.
     const opened = /^s:[^\t]+\t([^\t]*)\t(.+)$/.exec(payload);
     if (!opened) return;
-    const [, device, user] = opened;
-    if (!CACHEABLE_NAME.test(user)) return;
+    const [, device, name] = opened;
+    // Only canonical names can have answers cached (authorize refuses the rest).
+    const user = canonicalUsername(name);
+    if (!user) return;
     const start = `start ${user} ${device}`;
     if (PRINTABLE.test(device) && device.trim() === device && Buffer.byteLength(start) <= 253) this.command(start);
-    else this.evict(user);
+    else this.evictUser(user);
   }
 
-  private evict(user: string): void {
-    if (CACHEABLE_NAME.test(user)) this.command(`evict ${user}`);
+  /** FreeRADIUS keys its caches by `%{tolower:}`, the same ASCII-only folding as canonicalUsername(). */
+  private evictUser(name: string): void {
+    const user = canonicalUsername(name);
+    if (user) this.command(`evict ${user}`);
   }
 
   /** A new epoch makes every cached answer unreachable; the repeat is a fresh bump too. */
@@ -124,7 +168,7 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
   }
 
   private heartbeat(): void {
-    this.after(this.unreachable.size ? RETRY_MS : HEARTBEAT_MS, () => {
+    this.after(this.untrusted.size ? RETRY_MS : HEARTBEAT_MS, () => {
       this.command(`epoch set ${this.newEpoch()}`, false);
       this.heartbeat();
     });
@@ -158,19 +202,56 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
     });
   }
 
+  /** Straight to every trusted FreeRADIUS; untrusted ones get the commands when they answer again. */
+  private async sendNow(commands: string[]): Promise<void> {
+    const sends = this.channels.map((c) => {
+      if (!this.untrusted.has(c)) return this.deliver(c, commands);
+      this.remember(c, commands);
+      return Promise.resolve();
+    });
+    const delivery = Promise.all(sends);
+    this.deliveries.add(delivery);
+    await delivery.finally(() => this.deliveries.delete(delivery));
+  }
+
   private async deliver(channel: ControlChannel, commands: string[]): Promise<void> {
     const where = `${channel.target.host}:${channel.target.port}`;
-    if (await channel.send(commands)) {
-      if (this.unreachable.delete(channel)) {
-        this.log.log(`FreeRADIUS answer-cache control at ${where} answers; dropping whatever it cached before`);
+    const wasUntrusted = this.untrusted.has(channel);
+    // Its first acknowledged packet must drop what it answered from while we could not
+    // reach it (an epoch renewal would keep that), and bring the evictions it missed.
+    const missed = wasUntrusted ? [...(this.missed.get(channel) ?? [])] : [];
+    const texts = wasUntrusted ? [`epoch bump ${this.newEpoch()}`, ...missed, ...commands] : commands;
+    if (await channel.send(texts)) {
+      if (wasUntrusted && this.untrusted.delete(channel)) {
+        const left = this.missed.get(channel);
+        for (const c of missed) left?.delete(c);
+        this.log.log(`FreeRADIUS answer-cache control at ${where} answers; dropped whatever it cached before`);
+        // Once more, for an answer that was in flight during the bump.
         this.bump();
       }
       return;
     }
-    if (this.unreachable.has(channel)) return;
-    this.unreachable.add(channel);
+    this.remember(channel, commands);
+    if (this.untrusted.has(channel)) return;
+    this.untrusted.add(channel);
     // Normal while FreeRADIUS is not started yet; a problem if it is running.
     this.log.warn(`FreeRADIUS answer-cache control at ${where} does not answer: no answers are cached until it does`);
+  }
+
+  /** Evictions it did not acknowledge; epochs need no keeping (the bump on return covers them). */
+  private remember(channel: ControlChannel, commands: string[]): void {
+    let set = this.missed.get(channel);
+    for (const c of commands) {
+      if (!c.startsWith('evict ')) continue;
+      set ??= this.missed.set(channel, new Set()).get(channel)!;
+      if (set.size >= MAX_MISSED) {
+        this.log.error(
+          `FreeRADIUS at ${channel.target.host}:${channel.target.port} missed over ${MAX_MISSED} evictions; restart it once it answers`,
+        );
+        return;
+      }
+      set.add(c);
+    }
   }
 
   private after(ms: number, fn: () => void): void {

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+
+/** Under DATA_DIR: where FreeRADIUS (freeradius/run.sh, RADIUS_SNAPSHOT_DIR) finds what the API persists for it. */
+export const SNAPSHOT_DIR = 'radius-snapshot';
 
 /**
  * Replaces `dir/name` with `content` so that a reader (FreeRADIUS at its start) sees the
@@ -34,5 +37,15 @@ export async function writePrivateFileAtomic(dir: string, name: string, content:
     await d.sync();
   } finally {
     await d.close();
+  }
+}
+
+/** The file as last written, or null when there is none. */
+export async function readPrivateFile(dir: string, name: string): Promise<string | null> {
+  try {
+    return await readFile(join(dir, name), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
   }
 }

@@ -9,11 +9,9 @@ import { PgNotifier } from '../../common/pg-notifier';
 import { AAA_EVENTS } from '../../events';
 import { ROUTER_CHANGED_CHANNEL } from '../../routers/router-directory.service';
 import { Router } from '../../routers/router.entity';
-import { writePrivateFileAtomic } from './private-file';
+import { SNAPSHOT_DIR, writePrivateFileAtomic } from './private-file';
 import { renderRouterSnapshot } from './router-snapshot';
 
-/** Where FreeRADIUS (freeradius/run.sh, RADIUS_SNAPSHOT_DIR) finds what the API persists for it. */
-export const SNAPSHOT_DIR = 'radius-snapshot';
 export const ROUTER_SNAPSHOT_FILE = 'routers';
 /** Backstop for changes no notification announced (plain SQL on the routers table). */
 const REFRESH_MS = 60_000;
