@@ -5,12 +5,15 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/aaa';
 import { AppModule } from './app.module';
 
-/** Builds the Fastify-based app; shared by main.ts and the HTTP tests. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+/**
+ * Builds the Fastify-based app; shared by main.ts and the HTTP tests. `shutdownHooks:
+ * false` leaves signals to the caller (main.ts stops the embedded database after the app).
+ */
+export async function createApp(config: AppConfig, opts: { shutdownHooks?: boolean } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  if (opts.shutdownHooks !== false) app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle('RADIUS backend admin API')
     .setDescription('Customers, accounts, routers and sessions behind FreeRADIUS.')

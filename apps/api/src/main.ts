@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { join } from 'node:path';
 import { ConfigError, embeddedPgPort, loadConfig } from './config/load-config';
-import { EmbeddedDb, startEmbeddedPostgres } from './database/embedded-postgres';
+import { startEmbeddedDatabase } from './database/embedded-database';
 import { createApp } from './app.factory';
+import { closeOnSignals } from './shutdown';
+import { explainListenError, StartupError } from './startup-errors';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(process.env, {
@@ -10,23 +11,37 @@ async function bootstrap(): Promise<void> {
       // Printed once, on the start that generated it; later starts read it from the file.
       process.stdout.write(`\nGenerated admin token (saved to ${path}):\n  ${token}\n\n`),
   });
-  let embedded: EmbeddedDb | undefined;
-  if (!config.databaseUrl) {
-    embedded = await startEmbeddedPostgres(join(config.dataDir, 'pg'), embeddedPgPort());
-    config.databaseUrl = embedded.url;
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, embeddedPgPort());
+  if (embedded) config.databaseUrl = embedded.url;
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  try {
+    app = await createApp(config, { shutdownHooks: false });
+    const running = app;
+    // The database goes last: the app's shutdown hooks still write to it (batched auth events).
+    closeOnSignals(
+      async () => {
+        await running.close();
+        await embedded?.stop();
+      },
+      (err) => process.stderr.write(`Shutdown failed: ${(err as Error)?.stack ?? err}\n`),
+    );
+    await app.listen(config.port, config.host);
+  } catch (err) {
+    // Shut down in order (the app, then the database we started) before exiting.
+    await app?.close().catch(() => undefined);
+    await embedded?.stop();
+    throw (
+      explainListenError(err, [
+        { portVar: 'PORT', hostVar: 'HOST', host: config.host, port: config.port },
+        { portVar: 'RADIUS_API_PORT', hostVar: 'RADIUS_API_HOST', host: config.radiusApiHost, port: config.radiusApiPort },
+      ]) ?? err
+    );
   }
-  const app = await createApp(config);
-  const stopEmbedded = async () => embedded?.stop().catch(() => undefined);
-  process.once('beforeExit', () => void stopEmbedded());
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onClose', async () => stopEmbedded());
-  await app.listen(config.port, config.host);
   process.stdout.write(`API listening on http://${config.host}:${config.port} (Swagger UI at /docs)\n`);
 }
 
 bootstrap().catch((err) => {
-  process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `Failed to start: ${err?.stack ?? err}\n`);
+  const oneLine = err instanceof ConfigError || err instanceof StartupError;
+  process.stderr.write(oneLine ? `${err.message}\n` : `Failed to start: ${err?.stack ?? err}\n`);
   process.exit(1);
 });
