@@ -119,7 +119,9 @@ describe('database outages: bounded reconnects, /health tells, recovery on its o
     const end = Date.now() + ms;
     while (Date.now() < end) {
       inFlight.push(health().then((s) => seen.health.push(s)));
-      inFlight.push(status(`${t.url}/api/customers`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((s) => seen.admin.push(s)));
+      inFlight.push(
+        status(`${t.url}/api/customers`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((s) => seen.admin.push(s)),
+      );
       inFlight.push(
         status(`${t.radiusUrl}/radius/authorize?nas=127.0.0.1`, {
           method: 'POST',
@@ -187,4 +189,3 @@ function alive(pid: number): boolean {
     return false;
   }
 }
-

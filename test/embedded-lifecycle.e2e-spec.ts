@@ -109,6 +109,14 @@ describe('two instances with their own DATA_DIR, side by side', () => {
     expect(portA).not.toBe(portB);
     expect(inEphemeralRange(portA)).toBe(false);
     expect(inEphemeralRange(portB)).toBe(false);
+    // The database password stays in its file.
+    for (const [dir, api] of [
+      [dirA, a],
+      [dirB, [...running].find((x) => x !== a)!],
+    ] as const) {
+      const password = readFileSync(join(dir, 'pg.password'), 'utf8').trim();
+      expect(api.stdout() + api.stderr()).not.toContain(password);
+    }
 
     // B again, on the same remembered port.
     const b = [...running].find((api) => api !== a)!;
@@ -169,7 +177,11 @@ describe('starting again after a crash', () => {
   }, 180_000);
 
   it('a postmaster left running (its watchdog killed too) is stopped cleanly on the next start', async () => {
-    await waitFor(() => !existsSync(join(dir, 'pg', 'postmaster.pid')) || !alive(postmasterPid(dir)), 60_000, 'the previous server to stop');
+    await waitFor(
+      () => !existsSync(join(dir, 'pg', 'postmaster.pid')) || !alive(postmasterPid(dir)),
+      60_000,
+      'the previous server to stop',
+    );
     const api = await start(dir);
     await api.waitForHealth();
     const postmaster = postmasterPid(dir);

@@ -23,11 +23,15 @@ interface Run {
 function psql(user: string, conninfo: string, password?: string): Run {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LC_ALL: 'C' };
   if (password !== undefined) env.PGPASSWORD = password;
-  const r = spawnSync('runuser', ['-u', user, '--', 'psql', `${conninfo} connect_timeout=5`, '-w', '-X', '-At', '-c', 'SELECT current_user'], {
-    cwd: '/',
-    env,
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'runuser',
+    ['-u', user, '--', 'psql', `${conninfo} connect_timeout=5`, '-w', '-X', '-At', '-c', 'SELECT current_user'],
+    {
+      cwd: '/',
+      env,
+      encoding: 'utf8',
+    },
+  );
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -100,7 +104,10 @@ suite('embedded PostgreSQL: closed to other local users', () => {
     expectLockedDown(dir, port);
     // The data of before is still there, under the new password.
     const password = readFileSync(join(dir, 'pg.password'), 'utf8').trim();
-    const r = spawnSync('psql', [db.url, '-w', '-X', '-At', '-c', 'SELECT v FROM keep_me'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    const r = spawnSync('psql', [db.url, '-w', '-X', '-At', '-c', 'SELECT v FROM keep_me'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
     expect(r.stdout.trim()).toBe('kept across the upgrade');
     expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
   });
@@ -124,7 +131,11 @@ function makeOldStyleCluster(cluster: string): void {
   };
   run(bin.initdb, [`--pgdata=${cluster}`, '--auth=password', '--username=postgres', `--pwfile=${pwfile}`]);
   run(bin.postgres, ['--single', '-D', cluster, 'postgres'], 'CREATE DATABASE radius;\n');
-  run(bin.postgres, ['--single', '-D', cluster, 'radius'], "CREATE TABLE keep_me (v text);\nINSERT INTO keep_me VALUES ('kept across the upgrade');\n");
+  run(
+    bin.postgres,
+    ['--single', '-D', cluster, 'radius'],
+    "CREATE TABLE keep_me (v text);\nINSERT INTO keep_me VALUES ('kept across the upgrade');\n",
+  );
   const hba = readFileSync(join(cluster, 'pg_hba.conf'), 'utf8');
   if (!/^local\s+all\s+all\s+password/m.test(hba)) throw new Error('not an old-style pg_hba.conf');
 }

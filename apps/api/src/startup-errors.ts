@@ -30,8 +30,12 @@ export function explainListenError(err: unknown, listeners: Listener[]): Startup
           : `Cannot listen on ${where}: the port is already in use by another process (another instance?). Set ${ports} to a free port.`,
       );
     case 'EACCES':
-      return new StartupError(`Cannot listen on ${where}: permission denied (ports below 1024 need root). Set ${ports} to a port above 1023.`);
+      return new StartupError(
+        `Cannot listen on ${where}: permission denied (ports below 1024 need root). Set ${ports} to a port above 1023.`,
+      );
     default:
-      return new StartupError(`Cannot listen on ${where}: no such address on this machine. Set ${culprits.map((l) => l.hostVar).join(' or ')} to one of its addresses.`);
+      return new StartupError(
+        `Cannot listen on ${where}: no such address on this machine. Set ${culprits.map((l) => l.hostVar).join(' or ')} to one of its addresses.`,
+      );
   }
 }

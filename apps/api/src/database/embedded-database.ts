@@ -24,7 +24,9 @@ export async function startEmbeddedDatabase(dataDir: string, envPort: number | u
   const clusterDir = join(dataDir, 'pg');
   if (envPort && inEphemeralRange(envPort)) {
     const [lo, hi] = ephemeralPortRange();
-    log(`EMBEDDED_PG_PORT=${envPort} is inside the ephemeral port range (${lo}-${hi}): outgoing connections can take it while the database restarts; prefer a port below ${lo}`);
+    log(
+      `EMBEDDED_PG_PORT=${envPort} is inside the ephemeral port range (${lo}-${hi}): outgoing connections can take it while the database restarts; prefer a port below ${lo}`,
+    );
   }
   let first: EmbeddedDb;
   try {
@@ -44,7 +46,9 @@ async function choosePort(dataDir: string, envPort: number | undefined, log: Log
   const remembered = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : undefined;
   if (remembered && Number.isInteger(remembered) && (await portIsFree(remembered))) return remembered;
   const port = await freePortOutsideEphemeral();
-  if (remembered) log(`Port ${remembered} of the embedded PostgreSQL (from ${file}) is taken by another process; using ${port} from now on`);
+  if (remembered) {
+    log(`Port ${remembered} of the embedded PostgreSQL (from ${file}) is taken by another process; using ${port} from now on`);
+  }
   writeFileSync(file, `${port}\n`, { mode: 0o600 });
   return port;
 }
@@ -68,7 +72,7 @@ function supervise(first: EmbeddedDb, clusterDir: string, log: Log): EmbeddedDb 
     void db.exited.then(async () => {
       if (stopped) return;
       log(`The embedded PostgreSQL exited unexpectedly; starting it again on port ${db.port}`);
-      for (let failures = 0; !stopped; ) {
+      for (let failures = 0; !stopped;) {
         try {
           current = await startEmbeddedPostgres(clusterDir, db.port, 'radius', { log });
           if (stopped) return void (await current.stop());

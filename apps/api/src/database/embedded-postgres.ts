@@ -3,7 +3,16 @@ import { chmodSync, chownSync, existsSync, readFileSync, renameSync, writeFileSy
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { acquireOwnerLock, clearLeftoverPostmaster } from './postgres-leftover';
-import { initCluster, letServerUserReach, pgBinaries, PgBinaries, RunAs, serverUser, singleUser, startPostmaster } from './postgres-process';
+import {
+  initCluster,
+  letServerUserReach,
+  pgBinaries,
+  PgBinaries,
+  RunAs,
+  serverUser,
+  singleUser,
+  startPostmaster,
+} from './postgres-process';
 
 export interface EmbeddedDb {
   url: string;
@@ -93,7 +102,12 @@ function writeHba(dataDir: string, runAs?: RunAs): void {
  * random one is set in single-user mode, before the server listens, and only then
  * saved: a crash in between just repeats this on the next start.
  */
-async function clusterPassword(bin: PgBinaries, dataDir: string, runAs: RunAs | undefined, logUpgrade?: (l: string) => void): Promise<string> {
+async function clusterPassword(
+  bin: PgBinaries,
+  dataDir: string,
+  runAs: RunAs | undefined,
+  logUpgrade?: (l: string) => void,
+): Promise<string> {
   const file = `${dataDir}.password`;
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const password = randomBytes(24).toString('base64url');

@@ -60,9 +60,20 @@ export function serverUser(dataDir: string): RunAs | undefined {
     return { uid: id('-u'), gid: id('-g') };
   } catch {
     const groupExists = spawnSyncOk('getent', ['group', 'postgres']);
-    execFileSync('useradd', ['--system', ...(groupExists ? ['-g', 'postgres'] : ['--user-group']), '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], {
-      stdio: 'ignore',
-    });
+    execFileSync(
+      'useradd',
+      [
+        '--system',
+        ...(groupExists ? ['-g', 'postgres'] : ['--user-group']),
+        '--no-create-home',
+        '--shell',
+        '/usr/sbin/nologin',
+        'postgres',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     return { uid: id('-u'), gid: id('-g') };
   }
 }
@@ -112,7 +123,14 @@ function clusterLocale(): string {
 export async function initCluster(bin: PgBinaries, dataDir: string, runAs?: RunAs): Promise<void> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (runAs) chownSync(dataDir, runAs.uid, runAs.gid);
-  const args = [`--pgdata=${dataDir}`, '--username=postgres', '--auth=reject', '--encoding=UTF8', `--locale=${clusterLocale()}`, '--lc-messages=C'];
+  const args = [
+    `--pgdata=${dataDir}`,
+    '--username=postgres',
+    '--auth=reject',
+    '--encoding=UTF8',
+    `--locale=${clusterLocale()}`,
+    '--lc-messages=C',
+  ];
   const { code, output } = await run(bin.initdb, args, runAs);
   if (code !== 0) throw new Error(`initdb failed (exit ${code}):\n${tail(output)}`);
 }
@@ -122,7 +140,13 @@ export async function initCluster(bin: PgBinaries, dataDir: string, runAs?: RunA
  * superuser password. The statement is passed on stdin, never on a command line, and
  * `secrets` are blanked out of any error (PostgreSQL echoes a failed statement).
  */
-export async function singleUser(bin: PgBinaries, dataDir: string, sql: string, runAs: RunAs | undefined, secrets: string[]): Promise<void> {
+export async function singleUser(
+  bin: PgBinaries,
+  dataDir: string,
+  sql: string,
+  runAs: RunAs | undefined,
+  secrets: string[],
+): Promise<void> {
   const args = ['--single', '-D', dataDir, '-c', 'listen_addresses=', '-c', 'unix_socket_directories=', '-c', 'lc_messages=C', 'postgres'];
   const { code, output } = await run(bin.postgres, args, runAs, `${sql}\n`);
   // Single-user mode exits 0 even when the statement failed.
@@ -205,12 +229,16 @@ function serverSettings(): string[] {
 export async function startPostmaster(bin: PgBinaries, dataDir: string, port: number, runAs?: RunAs): Promise<RunningPostmaster> {
   const pidFile = join(dataDir, 'postmaster.pid');
   const stalePid = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split('\n')[0] : undefined;
-  const child: ChildProcess = spawn('/bin/sh', ['-c', WATCHDOG, 'pg-watchdog', bin.postgres, '-D', dataDir, '-p', String(port), ...serverSettings()], {
-    ...runAs,
-    env: serverEnv(),
-    detached: true,
-    stdio: ['pipe', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    '/bin/sh',
+    ['-c', WATCHDOG, 'pg-watchdog', bin.postgres, '-D', dataDir, '-p', String(port), ...serverSettings()],
+    {
+      ...runAs,
+      env: serverEnv(),
+      detached: true,
+      stdio: ['pipe', 'ignore', 'pipe'],
+    },
+  );
   const mark = logMark(dataDir);
   let early = '';
   child.stderr!.on('data', (d) => (early = (early + d).slice(-8000)));
@@ -266,7 +294,11 @@ function logSince(dataDir: string, mark: Map<string, number>): string {
   const dir = join(dataDir, 'log');
   try {
     return readdirSync(dir)
-      .map((f) => readFileSync(join(dir, f)).subarray(mark.get(f) ?? 0).toString('utf8'))
+      .map((f) =>
+        readFileSync(join(dir, f))
+          .subarray(mark.get(f) ?? 0)
+          .toString('utf8'),
+      )
       .join('');
   } catch {
     return '';

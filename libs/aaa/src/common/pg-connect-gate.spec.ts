@@ -5,7 +5,13 @@ describe('ConnectGate', () => {
   let tries = 0;
   let up = false;
   // random() = 0: the shortest waits, 125, 250, 500 ... ms
-  const gate = () => new ConnectGate('test', { baseMs: 250, capMs: 5000 }, () => now, () => 0);
+  const gate = () =>
+    new ConnectGate(
+      'test',
+      { baseMs: 250, capMs: 5000 },
+      () => now,
+      () => 0,
+    );
   const connect = async () => {
     tries++;
     if (!up) throw new Error('ECONNREFUSED');

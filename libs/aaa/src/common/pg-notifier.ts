@@ -114,7 +114,7 @@ export class PgNotifier implements OnApplicationShutdown {
   }
 
   private async connectUntilListening(): Promise<[Client, Set<string>, number] | undefined> {
-    for (let failures = 0; !this.closed; ) {
+    for (let failures = 0; !this.closed;) {
       const client = new Client({
         connectionString: this.config.databaseUrl,
         application_name: 'radius-backend-bus',
@@ -147,7 +147,9 @@ export class PgNotifier implements OnApplicationShutdown {
         failures++;
         // Once a minute at most, once the backoff has reached its cap.
         if (failures === 1 || failures % 12 === 0) {
-          this.log.warn(`notification connection to PostgreSQL failed (attempt ${failures}): ${(err as Error).message}; retrying with backoff`);
+          this.log.warn(
+            `notification connection to PostgreSQL failed (attempt ${failures}): ${(err as Error).message}; retrying with backoff`,
+          );
         }
         await client.end().catch(() => undefined);
         await new Promise((r) => setTimeout(r, backoffDelay(failures)).unref());
