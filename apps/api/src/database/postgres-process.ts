@@ -159,7 +159,7 @@ export async function singleUser(
 
 function run(cmd: string, args: string[], runAs?: RunAs, input?: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...runAs, env: serverEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { ...runAs, cwd: '/', env: serverEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -234,6 +234,7 @@ export async function startPostmaster(bin: PgBinaries, dataDir: string, port: nu
     ['-c', WATCHDOG, 'pg-watchdog', bin.postgres, '-D', dataDir, '-p', String(port), ...serverSettings()],
     {
       ...runAs,
+      cwd: '/',
       env: serverEnv(),
       detached: true,
       stdio: ['pipe', 'ignore', 'pipe'],

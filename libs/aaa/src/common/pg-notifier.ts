@@ -30,9 +30,8 @@ const listeningGauge = new Gauge({
 @Injectable()
 export class PgNotifier implements OnApplicationShutdown {
   private readonly log = new Logger(PgNotifier.name);
-  /** Set only while connected and listening on every channel in `listening`. */
+  /** Set only while connected and listening on every channel. */
   private client?: Client;
-  private listening = new Set<string>();
   private loop?: Promise<void>;
   private attempting?: Client;
   private readonly ended = new WeakSet<Client>();
@@ -60,7 +59,6 @@ export class PgNotifier implements OnApplicationShutdown {
     }
     try {
       await this.run(client, `LISTEN ${client.escapeIdentifier(channel)}`);
-      this.listening.add(channel);
     } catch {
       // The connection dropped: the reconnect loop listens on every channel again,
       // and gap watchers hear about it in between.
@@ -113,7 +111,7 @@ export class PgNotifier implements OnApplicationShutdown {
     });
   }
 
-  private async connectUntilListening(): Promise<[Client, Set<string>, number] | undefined> {
+  private async connectUntilListening(): Promise<[Client, number] | undefined> {
     for (let failures = 0; !this.closed;) {
       const client = new Client({
         connectionString: this.config.databaseUrl,
@@ -140,7 +138,7 @@ export class PgNotifier implements OnApplicationShutdown {
             listening.add(channel);
           }
         }
-        if (!this.closed) return [client, listening, failures];
+        if (!this.closed) return [client, failures];
         await client.end().catch(() => undefined);
       } catch (err) {
         dbConnectAttempts.inc({ connection: 'notifications', result: 'failed' });
@@ -164,11 +162,10 @@ export class PgNotifier implements OnApplicationShutdown {
     return [...this.handlers.keys()].filter((c) => !listening.has(c));
   }
 
-  private up(client: Client, listening: Set<string>, failures: number): void {
+  private up(client: Client, failures: number): void {
     // It may have ended between its last LISTEN and now: then go round again.
     if (this.ended.has(client)) return this.reconnect();
     this.client = client;
-    this.listening = listening;
     this.tail = Promise.resolve();
     listeningGauge.set(1);
     this.startHeartbeat(client);
