@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedDb, startEmbeddedPostgres } from '../apps/api/src/database/embedded-postgres';
 import { freePortOutsideEphemeral } from '../apps/api/src/database/free-port';
-import { pgBinaries } from '../apps/api/src/database/postgres-process';
+import { pgBinaries } from '../apps/api/src/database/postgres-cluster';
 
 /**
  * The embedded PostgreSQL as another local user sees it. Switching users needs root

@@ -4,7 +4,7 @@ import { backoffDelay } from '@app/aaa';
 import { StartupError } from '../startup-errors';
 import { EmbeddedDb, startEmbeddedPostgres } from './embedded-postgres';
 import { DataDirInUseError } from './postgres-leftover';
-import { PortInUseError } from './postgres-process';
+import { PortInUseError } from './postmaster';
 import { ephemeralPortRange, freePortOutsideEphemeral, inEphemeralRange, portIsFree } from './free-port';
 
 /** Where the port chosen on first start is remembered (when EMBEDDED_PG_PORT is unset). */

@@ -3,16 +3,8 @@ import { chmodSync, chownSync, existsSync, readFileSync, renameSync, writeFileSy
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { acquireOwnerLock, clearLeftoverPostmaster } from './postgres-leftover';
-import {
-  initCluster,
-  letServerUserReach,
-  pgBinaries,
-  PgBinaries,
-  RunAs,
-  serverUser,
-  singleUser,
-  startPostmaster,
-} from './postgres-process';
+import { initCluster, letServerUserReach, pgBinaries, PgBinaries, RunAs, serverUser, singleUser } from './postgres-cluster';
+import { startPostmaster } from './postmaster';
 
 export interface EmbeddedDb {
   url: string;
