@@ -76,6 +76,49 @@ command -v freeradius >/dev/null || die "freeradius not found (apt-get install f
   "add this user to group freerad (usermod -aG freerad $(id -un)) or set FREERADIUS_SRC to a readable copy"
 [[ -n "$RADDB_DIR" && "$RADDB_DIR" != "/" && "$RADDB_DIR" != "$FREERADIUS_SRC" ]] || die "refusing RADDB_DIR=$RADDB_DIR"
 
+# A port taken by another process makes FreeRADIUS exit with a bind error that names
+# neither the variable nor the cause; check first and say which variable to set.
+# Reads the kernel's socket tables (/proc/net/udp, udp6: local address and port in hex,
+# IPv4 addresses little-endian); where they cannot be read, FreeRADIUS reports it itself.
+udp_port_taken() { # port, bind address (IPv4, or * for all IPv4 addresses, or IPv6)
+  local port="$1" addr="$2" hexport want sl local_addr rest
+  hexport="$(printf '%04X' "$port")"
+  if [[ "$addr" == *:* ]]; then
+    # IPv6: any socket on the port counts (rare enough not to compare addresses).
+    [[ -r /proc/net/udp6 ]] && grep -qE "^ *[0-9]+: [0-9A-F]{32}:$hexport " /proc/net/udp6
+    return
+  fi
+  [[ "$addr" == "*" ]] && addr=0.0.0.0
+  [[ "$addr" =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] || return 1
+  local a b c d
+  IFS=. read -r a b c d <<<"$addr"
+  want="$(printf '%02X%02X%02X%02X' "$d" "$c" "$b" "$a")"
+  if [[ -r /proc/net/udp ]]; then
+    while read -r sl local_addr rest; do
+      [[ "$local_addr" == *":$hexport" ]] || continue
+      local_addr="${local_addr%:*}"
+      [[ "$local_addr" == "$want" || "$local_addr" == 00000000 || "$want" == 00000000 ]] && return 0
+    done < <(tail -n +2 /proc/net/udp)
+  fi
+  # A dual-stack socket on [::] holds the port for IPv4 as well.
+  [[ -r /proc/net/udp6 ]] && grep -qE "^ *[0-9]+: 0{32}:$hexport " /proc/net/udp6
+}
+check_port() { # variable, bind address, hint
+  local var="$1" addr="$2" hint="${3:-}"
+  if udp_port_taken "${!var}" "$addr"; then
+    die "UDP port ${!var} ($var) on $addr is already in use by another process (another FreeRADIUS?); set $var to a free port$hint"
+  fi
+}
+[[ "$RADIUS_AUTH_PORT" != "$RADIUS_ACCT_PORT" ]] || die "RADIUS_AUTH_PORT and RADIUS_ACCT_PORT are both $RADIUS_AUTH_PORT; give them different ports"
+# A config check binds nothing (and may run beside the live server on the same ports).
+if [[ "$CHECK" != "1" ]]; then
+  check_port RADIUS_AUTH_PORT "$RADIUS_BIND"
+  check_port RADIUS_ACCT_PORT "$RADIUS_BIND"
+  if [[ "$RADIUS_ANSWER_CACHE" == "1" ]]; then
+    check_port RADIUS_CONTROL_PORT "$RADIUS_CONTROL_BIND" " (and point the API's RADIUS_ANSWER_CACHE_CONTROL at it)"
+  fi
+fi
+
 umask 077
 RADDB_DIR="$(abspath "$RADDB_DIR")"
 VAR_DIR="$DATA_DIR/radius-var"

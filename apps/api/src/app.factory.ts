@@ -7,12 +7,15 @@ import { AppModule } from './app.module';
 import { JsonTolerantFastifyAdapter } from './http/empty-json-body';
 import { BootNoiseFilter } from './logging/boot-noise.filter';
 
-/** Builds the Fastify-based app; shared by main.ts and the HTTP tests. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+/**
+ * Builds the Fastify-based app; shared by main.ts and the HTTP tests. `shutdownHooks:
+ * false` leaves signals to the caller (main.ts stops the embedded database after the app).
+ */
+export async function createApp(config: AppConfig, opts: { shutdownHooks?: boolean } = {}): Promise<NestFastifyApplication> {
   const adapter = new JsonTolerantFastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { bufferLogs: true });
   app.useLogger(new BootNoiseFilter(app.get(Logger)));
-  app.enableShutdownHooks();
+  if (opts.shutdownHooks !== false) app.enableShutdownHooks();
   // The OpenAPI document is public in the repository anyway; the switch is for operators
   // who want nothing but the API on the port.
   if (config.docsEnabled) serveDocs(app);

@@ -1,12 +1,10 @@
 import 'reflect-metadata';
-import { join } from 'node:path';
-import pino from 'pino';
-import { RadiusListener } from '@app/aaa';
 import { ConfigError, embeddedPgPort, loadConfig } from './config/load-config';
-import { EmbeddedDb, startEmbeddedPostgres } from './database/embedded-postgres';
+import { startEmbeddedDatabase } from './database/embedded-database';
 import { createApp } from './app.factory';
-import { projectRoot } from './startup/project-root';
-import { startupSummary } from './startup/startup-summary';
+import { closeOnSignals } from './shutdown';
+import { printStartup } from './startup/print-startup';
+import { explainListenError, StartupError } from './startup-errors';
 
 async function bootstrap(): Promise<void> {
   let adminTokenCreated = false;
@@ -14,40 +12,37 @@ async function bootstrap(): Promise<void> {
     onAdminTokenCreated: () => (adminTokenCreated = true),
     stdoutIsTTY: process.stdout.isTTY === true,
   });
-  let embedded: EmbeddedDb | undefined;
-  if (!config.databaseUrl) {
-    embedded = await startEmbeddedPostgres(join(config.dataDir, 'pg'), embeddedPgPort());
-    config.databaseUrl = embedded.url;
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, embeddedPgPort());
+  if (embedded) config.databaseUrl = embedded.url;
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  try {
+    app = await createApp(config, { shutdownHooks: false });
+    const running = app;
+    // The database goes last: the app's shutdown hooks still write to it (batched auth events).
+    closeOnSignals(
+      async () => {
+        await running.close();
+        await embedded?.stop();
+      },
+      (err) => process.stderr.write(`Shutdown failed: ${(err as Error)?.stack ?? err}\n`),
+    );
+    await app.listen(config.port, config.host);
+  } catch (err) {
+    // Shut down in order (the app, then the database we started) before exiting.
+    await app?.close().catch(() => undefined);
+    await embedded?.stop();
+    throw (
+      explainListenError(err, [
+        { portVar: 'PORT', hostVar: 'HOST', host: config.host, port: config.port },
+        { portVar: 'RADIUS_API_PORT', hostVar: 'RADIUS_API_HOST', host: config.radiusApiHost, port: config.radiusApiPort },
+      ]) ?? err
+    );
   }
-  const app = await createApp(config);
-  const stopEmbedded = async () => embedded?.stop().catch(() => undefined);
-  process.once('beforeExit', () => void stopEmbedded());
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onClose', async () => stopEmbedded());
-  await app.listen(config.port, config.host);
-
-  const summary = startupSummary({
-    host: config.host,
-    port: (app.getHttpServer().address() as { port: number }).port,
-    radiusApiUrl: app.get(RadiusListener).url,
-    dataDir: config.dataDir,
-    defaultDataDir: join(projectRoot(), 'data'),
-    adminTokenFile: process.env.ADMIN_TOKEN ? undefined : join(config.dataDir, 'admin-token'),
-    adminTokenCreated,
-    radiusTokenFromEnv: !!process.env.RADIUS_API_TOKEN,
-    answerCacheControl: config.answerCacheControl,
-    docsEnabled: config.docsEnabled,
-    metricsProtected: !!config.metricsToken,
-  });
-  // A person at a terminal gets the block; a log collector gets the same facts as one record.
-  // Either is written whatever LOG_LEVEL says: scripts and supervisors wait for it.
-  if (config.logFormat === 'pretty') process.stdout.write(summary.lines.join('\n') + '\n');
-  else pino({ level: 'info' }, pino.destination({ dest: 1, sync: true })).info({ context: 'Startup', ...summary.fields }, summary.headline);
+  printStartup(app, config, adminTokenCreated);
 }
 
 bootstrap().catch((err) => {
-  process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `Failed to start: ${err?.stack ?? err}\n`);
+  const oneLine = err instanceof ConfigError || err instanceof StartupError;
+  process.stderr.write(oneLine ? `${err.message}\n` : `Failed to start: ${err?.stack ?? err}\n`);
   process.exit(1);
 });

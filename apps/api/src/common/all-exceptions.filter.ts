@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
+import { isDatabaseUnavailable, OutageLog } from '@app/aaa';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -15,11 +16,22 @@ interface ReplyLike {
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly log = new Logger('Errors');
+  private readonly outage = new OutageLog(this.log);
 
   catch(err: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<ReplyLike>();
+    if (isDatabaseUnavailable(err)) {
+      // An outage, not a bug: 503 with a hint to retry, and no stack trace per request.
+      this.outage.failed('HTTP request', err);
+      reply.header('retry-after', '5');
+      return this.send(reply, HttpStatus.SERVICE_UNAVAILABLE, 'Database unavailable, retry later');
+    }
     const { statusCode, message } = this.describe(err);
     if (statusCode >= 500) this.log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    this.send(reply, statusCode, message);
+  }
+
+  private send(reply: ReplyLike, statusCode: number, message: string | string[]): void {
     reply
       .status(statusCode)
       .header('content-type', 'application/json; charset=utf-8')

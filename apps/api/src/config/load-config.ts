@@ -95,6 +95,7 @@ function controlTargets(list: string): { host: string; port: number }[] {
     });
 }
 
-export function embeddedPgPort(env: NodeJS.ProcessEnv = process.env): number {
-  return validateEnv(env).EMBEDDED_PG_PORT ?? 54329;
+/** EMBEDDED_PG_PORT, or undefined: then the embedded server's port is picked on first start and kept in DATA_DIR/pg.port. */
+export function embeddedPgPort(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  return validateEnv(env).EMBEDDED_PG_PORT;
 }

@@ -3,6 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { Histogram } from 'prom-client';
 import { AppConfig } from '../common/app-config';
+import { isDatabaseUnavailable, OutageLog } from '../common/db-unavailable';
 import { secretMatcher } from '../common/tokens';
 import { RadiusAnswer, RadiusEndpoints } from './radius-endpoints.service';
 import { RawQuery } from './radius-params';
@@ -39,6 +40,7 @@ class HttpError extends Error {
 @Injectable()
 export class RadiusListener implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(RadiusListener.name);
+  private readonly outage = new OutageLog(this.log);
   private readonly routes: Partial<Record<string, Route>>;
   private readonly tokenMatches: (token: string | undefined) => boolean;
   private server?: Server;
@@ -127,6 +129,11 @@ export class RadiusListener implements OnApplicationBootstrap, OnApplicationShut
   private fail(res: ServerResponse, err: unknown): void {
     if (err instanceof HttpException) return send(res, err.getStatus(), err.getResponse());
     if (err instanceof HttpError) return send(res, err.status, { statusCode: err.status, message: err.message });
+    if (isDatabaseUnavailable(err)) {
+      // FreeRADIUS fails over on any 5xx; one log line per outage interval, not a stack per packet.
+      this.outage.failed('rlm_rest call', err);
+      return send(res, 503, { statusCode: 503, message: 'Database unavailable' });
+    }
     this.log.error(`rlm_rest call failed: ${(err as Error)?.stack ?? String(err)}`);
     send(res, 500, { statusCode: 500, message: 'Internal server error' });
   }
