@@ -185,6 +185,8 @@ describe('post-auth after a failover', () => {
     });
     // The API was asked (and failed with a 5xx), but nothing was posted afterwards.
     await expect(authorize.mock.results[0]?.value).rejects.toThrow();
+    // The pool retries with backoff after the outage (a few seconds at most): wait for it.
+    for (let i = 0; i < 100 && !(await fetch(`${t.url}/health`)).ok; i++) await new Promise((r) => setTimeout(r, 100));
     expect((await chap('chap-pw'))?.code).toBe('Access-Accept');
     for (let i = 0; i < 50 && postAuth.mock.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(postAuth).toHaveBeenCalledTimes(1); // the login after, not the one that failed over
