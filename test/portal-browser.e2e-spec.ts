@@ -39,7 +39,6 @@ describe('captive portal in headless Chromium, against a fake router per vendor'
   let browser: Browser | undefined;
   let fr: FreeRadius;
   const routers: Record<string, FakeRouter> = {};
-  const previousLoopback = process.env.PORTAL_ALLOW_LOOPBACK_UAMIP;
 
   const setup = async <O extends FakeRouterBase>(
     name: string,
@@ -71,8 +70,7 @@ describe('captive portal in headless Chromium, against a fake router per vendor'
   beforeAll(async () => {
     if (!haveChromium) return;
     // Test/dev switch: the fake routers live on 127.0.0.1, which production refuses as uamip.
-    process.env.PORTAL_ALLOW_LOOPBACK_UAMIP = '1';
-    t = await startTestApp();
+    t = await startTestApp({ PORTAL_ALLOW_LOOPBACK_UAMIP: '1' });
     fr = await startFreeRadius(t.radiusUrl, RADIUS_TOKEN, { RADIUS_REJECT_DELAY: '0' });
     const customer = (await t.admin().post('/api/customers').send({ name: 'Hotspot guests' }).expect(201)).body;
     for (const [username, password] of Object.entries(USERS)) {
@@ -119,8 +117,6 @@ describe('captive portal in headless Chromium, against a fake router per vendor'
     await Promise.all(Object.values(routers).map((r) => r.close()));
     await fr?.stop();
     await t?.close();
-    if (previousLoopback === undefined) delete process.env.PORTAL_ALLOW_LOOPBACK_UAMIP;
-    else process.env.PORTAL_ALLOW_LOOPBACK_UAMIP = previousLoopback;
   });
 
   beforeEach(() => t?.app.get(LoginRateLimiter).reset());

@@ -1,3 +1,5 @@
+import { AppConfig } from '@app/aaa';
+
 /** Knobs the portal reads once at construction; test/dev only, never needed in production. */
 export interface PortalOptions {
   /** PORTAL_ALLOW_LOOPBACK_UAMIP=1: accept uamip 127.x so tests can run a fake router on loopback. */
@@ -6,6 +8,6 @@ export interface PortalOptions {
 
 export const PORTAL_OPTIONS = Symbol('PORTAL_OPTIONS');
 
-export function portalOptionsFromEnv(env: NodeJS.ProcessEnv): PortalOptions {
-  return { allowLoopbackUamip: env.PORTAL_ALLOW_LOOPBACK_UAMIP === '1' };
+export function portalOptionsFrom(config: AppConfig): PortalOptions {
+  return { allowLoopbackUamip: config.portalAllowLoopbackUamip };
 }

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { AaaModule } from '@app/aaa';
+import { AaaModule, AppConfig } from '@app/aaa';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { PortalController } from './portal.controller';
 import { PortalDirectory } from './portal-directory.service';
-import { PORTAL_OPTIONS, portalOptionsFromEnv } from './portal-options';
+import { PORTAL_OPTIONS, portalOptionsFrom } from './portal-options';
 import { PortalService } from './portal.service';
 import { RequestViewer } from './request-viewer';
 
@@ -12,8 +12,8 @@ import { RequestViewer } from './request-viewer';
   imports: [AaaModule],
   controllers: [PortalController],
   providers: [
-    // Read once at construction; the only env the portal touches (test/dev loopback switch).
-    { provide: PORTAL_OPTIONS, useFactory: () => portalOptionsFromEnv(process.env) },
+    // The test/dev loopback switch (PORTAL_ALLOW_LOOPBACK_UAMIP), from the validated config.
+    { provide: PORTAL_OPTIONS, useFactory: portalOptionsFrom, inject: [AppConfig] },
     LoginRateLimiter,
     PortalDirectory,
     PortalService,

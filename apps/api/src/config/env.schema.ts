@@ -54,6 +54,7 @@ export class EnvSchema {
   @Matches(/^[\x21-\x7e]+$/, { message: 'METRICS_TOKEN must be printable ASCII without spaces' })
   METRICS_TOKEN?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() DOCS_ENABLED?: boolean;
+  @IsOptional() @Transform(toBool) @IsBoolean() PORTAL_ALLOW_LOOPBACK_UAMIP?: boolean;
   @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' }) @MaxLength(512) ADMIN_TOKEN?: string;
   @IsOptional()
   @IsString()

@@ -63,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     logFormat: resolveLogFormat(e.LOG_FORMAT, opts.stdoutIsTTY ?? false),
     metricsToken: e.METRICS_TOKEN,
     docsEnabled: e.DOCS_ENABLED ?? true,
+    portalAllowLoopbackUamip: e.PORTAL_ALLOW_LOOPBACK_UAMIP ?? false,
     adminToken:
       e.ADMIN_TOKEN ?? persistedSecret(dataDir, 'admin-token', token, () => opts.onAdminTokenCreated?.(join(dataDir, 'admin-token'))),
     radiusApiToken: e.RADIUS_API_TOKEN ?? persistedSecret(dataDir, 'radius-api-token', token),

@@ -18,6 +18,8 @@ export class AppConfig {
   metricsToken?: string;
   /** Serve Swagger UI at /docs and the OpenAPI document at /docs-json. */
   docsEnabled!: boolean;
+  /** Test/dev only: the portal accepts a uamip on 127.x, where fake routers run. */
+  portalAllowLoopbackUamip!: boolean;
   adminToken!: string;
   radiusApiToken!: string;
   /** 32-byte key for encrypting passwords and secrets at rest. */
