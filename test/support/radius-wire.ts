@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createSocket } from 'node:dgram';
-import { radius, RadiusAttribute } from '../../libs/aaa/src/common/radius-lib';
+import { createHash } from 'node:crypto';
+import { accessRequest } from './nas-client';
+import { RadiusAttribute } from '../../libs/aaa/src/common/radius-lib';
 
 /**
  * How a router reads a reply attribute off the wire: vendor 0 = RFC attribute, else the
@@ -106,7 +106,7 @@ export function wireValue(attrs: RawAttr[], name: string): string | number | und
  * the same packet like a NAS would: the first packet from an unknown address may be dropped
  * while FreeRADIUS defines the dynamic client. Resolves the raw reply, verified against the secret.
  */
-export function sendAccessRequest(opts: {
+export async function sendAccessRequest(opts: {
   port: number;
   secret: string;
   srcIp: string;
@@ -114,35 +114,11 @@ export function sendAccessRequest(opts: {
   tries?: number;
   perTryMs?: number;
 }): Promise<Buffer | undefined> {
-  const request = radius.encode({
-    code: 'Access-Request',
-    secret: opts.secret,
-    identifier: randomBytes(1)[0],
-    attributes: opts.attributes,
-    add_message_authenticator: true,
-  });
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    let sent = 0;
-    let timer: NodeJS.Timeout | undefined;
-    const done = (err: Error | null, reply?: Buffer) => {
-      clearTimeout(timer);
-      socket.close();
-      if (err) reject(err);
-      else resolve(reply);
-    };
-    const send = () => {
-      if (sent++ >= (opts.tries ?? 3)) return done(null, undefined);
-      socket.send(request, opts.port, '127.0.0.1');
-      timer = setTimeout(send, opts.perTryMs ?? 3000);
-    };
-    socket.on('message', (msg) => {
-      if (msg.length < 20 || msg[1] !== request[1]) return;
-      if (!responseAuthenticatorOk(request, msg, opts.secret)) return done(new Error('reply failed the response authenticator check'));
-      done(null, msg);
-    });
-    socket.bind(0, opts.srcIp, send);
-  });
+  const reply = await accessRequest({ ...opts, tries: opts.tries ?? 3, timeoutMs: opts.perTryMs ?? 3000, decode: false });
+  if (reply && !responseAuthenticatorOk(reply.request, reply.raw, opts.secret)) {
+    throw new Error('reply failed the response authenticator check');
+  }
+  return reply?.raw;
 }
 
 /**
