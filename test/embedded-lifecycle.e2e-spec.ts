@@ -3,7 +3,8 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inEphemeralRange } from '../apps/api/src/database/free-port';
-import { ApiProcess, buildApi, spawnApi } from './support/api-spawn';
+import { ApiProcess, spawnApi } from './support/api-spawn';
+import { buildIfNeeded } from './support/built-api';
 import { waitFor } from './support/rpc-helpers';
 
 /**
@@ -86,7 +87,7 @@ async function failingStart(dir: string, env: Record<string, string>): Promise<s
   return api.stderr().trim().split('\n');
 }
 
-beforeAll(() => buildApi(), 180_000);
+beforeAll(() => buildIfNeeded(), 180_000);
 
 afterAll(async () => {
   await Promise.all([...running].map((api) => api.stop('SIGKILL')));

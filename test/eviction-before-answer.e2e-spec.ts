@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { freePort } from '../apps/api/src/database/free-port';
 import { attrLines, FreeRadius, radclient, reservePort, startFreeRadius } from './support/freeradius';
 import { createTestDatabase } from './support/test-db';
 import { ADMIN_TOKEN, RADIUS_TOKEN } from './support/test-app';
+import { buildIfNeeded } from './support/built-api';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -50,7 +51,7 @@ describe('admin writes answer after FreeRADIUS has forgotten', () => {
   };
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['scripts/build-if-needed.js'], { cwd: ROOT, stdio: 'ignore' });
+    buildIfNeeded();
     const [port, radiusPort, controlPort] = [await freePort(), await freePort(), reservePort()];
     env = {
       PATH: process.env.PATH ?? '',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
 import { freePort } from '../apps/api/src/database/free-port';
+import { buildIfNeeded } from './support/built-api';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -47,7 +48,7 @@ async function start(dataDir: string, pgPort: number, env: Record<string, string
 
 describe('quick start: npm start with embedded PostgreSQL', () => {
   beforeAll(() => {
-    execFileSync(process.execPath, ['scripts/build-if-needed.js'], { cwd: ROOT, stdio: 'ignore' });
+    buildIfNeeded();
   }, 180_000);
 
   it('keeps data across a restart and never logs a password, secret or token', async () => {

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { RadiusEndpoints } from '@app/aaa/radius/radius-endpoints.service';
-import { ApiProcess, buildApi, startApiProcess } from './support/api-process';
+import { ApiProcess, startApiProcess } from './support/api-process';
+import { buildIfNeeded } from './support/built-api';
 import { attrLines, FreeRadius, radclient, startFreeRadius } from './support/freeradius';
 import { accessRequest } from './support/nas-client';
 import { createTestDatabase, sql, withDatabaseDown } from './support/test-db';
@@ -35,7 +36,7 @@ describe('FreeRADIUS with the API frozen (SIGSTOP)', () => {
   };
 
   beforeAll(async () => {
-    buildApi();
+    buildIfNeeded();
     dbUrl = await createTestDatabase();
     api = await startApiProcess(dbUrl);
     secret = (await admin('POST', '/api/routers', { name: 'frozen', vendor: 'mikrotik', nasIdentifier: 'frozen', nasIp: NAS }))

@@ -1,11 +1,10 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { freePort } from '../../apps/api/src/database/free-port';
 import { ADMIN_TOKEN, RADIUS_TOKEN } from './test-app';
-
-const ROOT = resolve(__dirname, '../..');
+import { ROOT } from './built-api';
 
 export interface ApiProcess {
   url: string;
@@ -18,11 +17,6 @@ export interface ApiProcess {
   freeze(): void;
   thaw(): void;
   stop(): Promise<void>;
-}
-
-/** `npm run build` once per run, when a source is newer than dist/ (as `npm start` does). */
-export function buildApi(): void {
-  execFileSync(process.execPath, ['scripts/build-if-needed.js'], { cwd: ROOT, stdio: 'ignore' });
 }
 
 /**

@@ -1,13 +1,6 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { ChildProcess, spawn } from 'node:child_process';
 import { freePortOutsideEphemeral } from '../../apps/api/src/database/free-port';
-
-const ROOT = resolve(__dirname, '../..');
-
-/** `npm start`'s output, built if a source file is newer than the build (slow the first time). */
-export function buildApi(): void {
-  execFileSync(process.execPath, ['scripts/build-if-needed.js'], { cwd: ROOT, stdio: 'ignore' });
-}
+import { ROOT } from './built-api';
 
 export interface ApiProcess {
   child: ChildProcess;
