@@ -14,6 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../apps/api/src/database/embedded-postgres';
+import { freePortOutsideEphemeral } from '../apps/api/src/database/free-port';
 import { AdminClient, bulkInsertAccounts } from './admin';
 import { ApiLatency, latencyBetween, scrapeBuckets } from './api-latency';
 import { CpuGroups, freePort, measureCpu, peakRssMiB, Proc, ROOT, spawnUntil } from './processes';
@@ -173,7 +174,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
     log(`${cpus().length} cores, ${o.accounts} accounts, radclient -p ${o.parallel}${o.smoke ? ', smoke' : ''}${o.scale ? ', scale' : ''}`);
-    const pgPort = await freePort();
+    // Outside the ephemeral range, like the API's own embedded server (a client could connect to itself).
+    const pgPort = await freePortOutsideEphemeral();
     const pg = await startEmbeddedPostgres(join(dir, 'pg'), pgPort, 'radius');
     pgStop = pg.stop;
     const db = new Client({ connectionString: pg.url });
@@ -283,7 +285,7 @@ async function main(): Promise<void> {
     };
     // Both stacks run side by side and take turns phase by phase, so each ratio compares
     // two measurements from the same minute of this (noisy, shared) machine.
-    const base = o.baseline ? await startBaseline(users, dir, pgPort, pgPid) : undefined;
+    const base = o.baseline ? await startBaseline(users, dir, serverUrl(pg.url), pgPid) : undefined;
     if (base) procs.push(base.proc);
     const oursResults: PhaseResult[] = [];
     const baseResults: PhaseResult[] | undefined = base ? [] : undefined;
@@ -323,7 +325,14 @@ async function main(): Promise<void> {
 }
 
 /** The classic stack, same users and packets: FreeRADIUS + rlm_sql on the same PostgreSQL server. */
-async function startBaseline(users: BenchUser[], dir: string, pgPort: number, pgPid: number): Promise<{ target: Target; proc: Proc }> {
+/** The same server, its `postgres` database: the baseline script creates its own database there. */
+function serverUrl(url: string): string {
+  const u = new URL(url);
+  u.pathname = '/postgres';
+  return u.toString();
+}
+
+async function startBaseline(users: BenchUser[], dir: string, pgUrl: string, pgPid: number): Promise<{ target: Target; proc: Proc }> {
   const csv = join(dir, 'users.csv');
   writeFileSync(csv, users.map((u) => `${u.username},${u.password},${u.framedIp}`).join('\n') + '\n');
   const ports = { auth: await freePort(), acct: await freePort() };
@@ -331,7 +340,7 @@ async function startBaseline(users: BenchUser[], dir: string, pgPort: number, pg
   const proc = await spawnUntil('baseline FreeRADIUS', 'bash', [BASELINE_SCRIPT, csv, join(dir, 'baseline')], {
     env: {
       ...process.env,
-      PG_URL: `postgresql://postgres:postgres@127.0.0.1:${pgPort}/postgres`,
+      PG_URL: pgUrl,
       AUTH_PORT: String(ports.auth),
       ACCT_PORT: String(ports.acct),
       SECRET: secret,
