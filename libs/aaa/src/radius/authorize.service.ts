@@ -49,6 +49,20 @@ export class AuthorizeService {
     const base = { username: req.username, routerId: router?.id ?? null, mac: req.callingStationId };
 
     if (decision.result === 'reject') {
+      // CHAP/MS-CHAP: FreeRADIUS has not checked the password yet. The account's state is
+      // told only to someone who knows it, so FreeRADIUS gets the credential and applies
+      // this reject after its check (policy.d/aaa `aaa_deny_after_auth`); a wrong password
+      // gets the answer any account would. Post-auth records whichever happened.
+      if (req.password === undefined && account && cleartext !== undefined && decision.reason !== 'unknown_user') {
+        return {
+          status: 200,
+          body: encodeAttributes({
+            ...this.credential(req, account, cleartext),
+            'reply:Reply-Message': decision.message,
+            'control:Aaa-Deny': decision.reason,
+          }),
+        };
+      }
       this.events.record({ ...base, result: 'reject', reason: decision.reason });
       return {
         status: 401,

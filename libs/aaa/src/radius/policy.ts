@@ -55,6 +55,7 @@ export type Decision =
   | { result: 'reject'; reason: RejectReason; message: string }
   | { result: 'accept'; restrictedBy: RestrictReason[]; reply: ReplyPlan; replaceSessionsOf: string | null };
 
+/** The wrong-password text is repeated in freeradius/overlay/policy.d/aaa (aaa_bad_password): keep them equal. */
 const MESSAGES: Record<RejectReason, string> = {
   unknown_user: 'Login failed: wrong username or password',
   wrong_password: 'Login failed: wrong username or password',
