@@ -92,6 +92,18 @@ describe('database outages: bounded reconnects, /health tells, recovery on its o
     await expectRecovery();
   }, 120_000);
 
+  it('connections that died silently (no FIN, no RST): the RADIUS path answers again within seconds', async () => {
+    await waitFor(async () => (await health()) === 200, 10_000, '/health 200 before the cut');
+    // Warm the pool: lookups and the accounting path hold connections that will go dead.
+    await Promise.all(Array.from({ length: 10 }, (_, i) => authorize(`warm${i}`)));
+    proxy.cutOpenConnections();
+    // A lookup now waits on a dead connection; without a query timeout it would wait for
+    // TCP to give up (minutes), and every lookup queued behind it too.
+    const cut = Date.now();
+    await waitFor(async () => [401, 404].includes(await authorize('after-cut')), 30_000, '/radius/authorize to answer after the cut');
+    expect(Date.now() - cut).toBeLessThan(15_000);
+  }, 120_000);
+
   /** The bounded fault-handling target of the issue: back by itself within seconds. */
   async function expectRecovery(): Promise<void> {
     const back = Date.now();
@@ -135,6 +147,12 @@ describe('database outages: bounded reconnects, /health tells, recovery on its o
   }
 
   const health = () => status(`${t.url}/health`);
+  const authorize = (user: string) =>
+    status(`${t.radiusUrl}/radius/authorize?nas=127.0.0.1`, {
+      method: 'POST',
+      headers: { 'x-radius-token': RADIUS_TOKEN, 'content-type': 'application/json' },
+      body: JSON.stringify({ 'User-Name': user, 'User-Password': 'x' }),
+    });
 
   async function status(url: string, init: RequestInit = {}): Promise<number> {
     try {

@@ -5,6 +5,11 @@ export interface CountingProxy {
   port: number;
   /** Connection attempts so far, by the `application_name` in each StartupMessage. */
   attempts(): Record<string, number>;
+  /**
+   * A firewall or NAT that lost its state: nothing passes on the connections open now,
+   * ever again, and neither side is told (no FIN, no RST). New connections work.
+   */
+  cutOpenConnections(): void;
   close(): Promise<void>;
 }
 
@@ -18,6 +23,7 @@ export interface CountingProxy {
 export async function startCountingProxy(pgPort: number): Promise<CountingProxy> {
   const counts: Record<string, number> = {};
   const sockets = new Set<Socket>();
+  const pairs = new Set<[Socket, Socket]>();
   const server: Server = createServer((client) => {
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
@@ -40,6 +46,9 @@ export async function startCountingProxy(pgPort: number): Promise<CountingProxy>
       client.pipe(upstream);
       upstream.pipe(client);
       client.resume();
+      const pair: [Socket, Socket] = [client, upstream];
+      pairs.add(pair);
+      client.on('close', () => pairs.delete(pair));
     };
     client.on('data', onData);
   });
@@ -51,6 +60,16 @@ export async function startCountingProxy(pgPort: number): Promise<CountingProxy>
   return {
     port,
     attempts: () => ({ ...counts }),
+    cutOpenConnections: () => {
+      for (const pair of pairs) {
+        const [client, upstream] = pair;
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+        pairs.delete(pair);
+      }
+    },
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();

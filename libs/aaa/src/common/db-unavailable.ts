@@ -4,7 +4,7 @@ import { DatabaseUnavailableError } from './pg-connect-gate';
 /** SQLSTATEs that mean the server cannot be used right now: connection exceptions (class 08), shutdown, start-up, too many clients. */
 const UNAVAILABLE_CODES = /^(08...|57P0[123]|53300)$/;
 const UNAVAILABLE_MESSAGES =
-  /timeout exceeded when trying to connect|Connection terminated|connection timeout|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EPIPE|the database system is (starting up|shutting down|in recovery mode)|is not currently accepting connections/i;
+  /timeout exceeded when trying to connect|Query read timeout|Connection terminated|connection timeout|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EPIPE|the database system is (starting up|shutting down|in recovery mode)|is not currently accepting connections/i;
 
 /** True for an error that says the database cannot be reached right now (an outage), not a bug in a request. */
 export function isDatabaseUnavailable(err: unknown): boolean {

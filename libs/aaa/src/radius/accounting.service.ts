@@ -4,7 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AAA_EVENTS, SessionLimitReachedEvent } from '../events';
 import { Router } from '../routers/router.entity';
-import { pgPool } from '../common/pg-fast';
+import { hotQuery, pgPool } from '../common/pg-fast';
+import { isDatabaseUnavailable } from '../common/db-unavailable';
 import { AccountLookup } from './account-lookup';
 import { AccountingPacket } from './radius-request';
 
@@ -117,6 +118,8 @@ export class AccountingService implements OnApplicationShutdown {
       batch.forEach((item, i) => item.resolve(limits[i]));
     } catch (err) {
       if (batch.length === 1) return batch[0].reject(err);
+      // An outage fails every packet alike (FreeRADIUS spools them): no point in one retry each.
+      if (isDatabaseUnavailable(err)) return batch.forEach((item) => item.reject(err));
       // One bad packet must not fail its neighbours: retry them one by one.
       this.log.warn(`accounting batch of ${batch.length} failed (${(err as Error).message}); retrying singly`);
       await Promise.all(batch.map((item) => this.run([item])));
@@ -130,7 +133,7 @@ export class AccountingService implements OnApplicationShutdown {
    * upsert and COMMIT as separate statements cost more than the work itself.
    */
   private async store(batch: Pending[]): Promise<(SessionLimitReachedEvent | null)[]> {
-    const { rows } = await pgPool(this.db).query<BatchRow>(STORE_SQL, columns(batch));
+    const { rows } = await pgPool(this.db).query<BatchRow>(hotQuery(STORE_SQL, columns(batch)));
     // The triggers' notifications tell every instance; this one must not wait for its own.
     this.accounts.forget(changedAccounts(batch, rows));
     return limitsOf(batch, rows);
