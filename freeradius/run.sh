@@ -158,11 +158,15 @@ chmod 0700 "$RADDB_DIR"
 # (Unreadable snapshot directory: the router block above already said so and
 # pointed RADIUS_SNAPSHOT_DIR at an empty private one.)
 ADMIN_SNAPSHOT="$RADIUS_SNAPSHOT_DIR/admins"
+SNAP_CHECK="(Aaa-Account-Group|Aaa-Admin-Verdict|Aaa-Admin-Until|Aaa-Admin-Known|SSHA2-512-Password|NT-Password)"
+SNAP_REPLY="(Framed-IP-Address|Session-Timeout|Idle-Timeout|Acct-Interim-Interval)"
 : > "$RADDB_DIR/aaa-admin-snapshot"
 if [[ "$RADIUS_ADMIN_FAILSAFE" == "1" && -e "$ADMIN_SNAPSHOT" ]]; then
   if [[ ! -r "$ADMIN_SNAPSHOT" ]]; then
     echo "freeradius/run.sh: cannot read $ADMIN_SNAPSHOT: admin fail-safe starts empty" >&2
-  elif LC_ALL=C grep -qvE $'^(#.*|[?]?[a-z0-9._@+-]{1,64}\t[A-Za-z0-9-]+ := ("[a-z_]{1,32}"|0x[0-9a-f]+|[0-9]+)(, [A-Za-z0-9-]+ := ("[a-z_]{1,32}"|0x[0-9a-f]+|[0-9]+))*|\t[A-Za-z0-9-]+ = [0-9.]+,?)$' "$ADMIN_SNAPSHOT"; then
+  # Only the attributes the API writes (libs/aaa/src/radius/snapshot/admin-snapshot.ts): a
+  # line such as `boss<TAB>Auth-Type := Accept` must never load.
+  elif LC_ALL=C grep -qvE $'^(#.*|[?]?[a-z0-9._@+-]{1,64}\t'"$SNAP_CHECK"$' := ("[a-z_]{1,32}"|0x[0-9a-f]+|[0-9]+)(, '"$SNAP_CHECK"$' := ("[a-z_]{1,32}"|0x[0-9a-f]+|[0-9]+))*|\t'"$SNAP_REPLY"$' = [0-9.]+,?)$' "$ADMIN_SNAPSHOT"; then
     echo "freeradius/run.sh: $ADMIN_SNAPSHOT has unexpected lines: admin fail-safe starts empty" >&2
   else
     cp "$ADMIN_SNAPSHOT" "$RADDB_DIR/aaa-admin-snapshot"

@@ -228,16 +228,26 @@ describe('admin fail-safe: current data through database and API outages and a F
     expect((await chap('keep', 'old-pw'))?.code).toBe('Access-Reject');
   });
 
-  it('starts FreeRADIUS without the snapshot, rather than not at all, when the file has a line the API never writes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aaa-failsafe-bad-'));
-    mkdirSync(join(dir, 'radius-snapshot'), { mode: 0o700 });
-    writeFileSync(join(dir, 'radius-snapshot', 'admins'), 'keep\tCleartext-Password := "old-pw"\n', { mode: 0o600 });
-    const other = await startFreeRadius('http://127.0.0.1:9', RADIUS_TOKEN, { DATA_DIR: dir, RADIUS_CONTROL_PORT: String(reservePort()) });
-    try {
-      expect(other.output()).toContain('has unexpected lines: admin fail-safe starts empty');
-      expect(readFileSync(join(dir, 'raddb', 'aaa-admin-snapshot'), 'utf8')).toBe('');
-    } finally {
-      await other.stop();
-    }
-  });
+  it.each([
+    ['a cleartext password', 'keep\tCleartext-Password := "old-pw"\n'],
+    // The right shape, but an attribute the API never writes: it would accept anyone.
+    ['Auth-Type := Accept', 'keep\tAaa-Account-Group := "admin", Auth-Type := 254\n'],
+  ])(
+    'starts FreeRADIUS without the snapshot, rather than not at all, when the file has a line the API never writes: %s',
+    async (_, line) => {
+      const dir = mkdtempSync(join(tmpdir(), 'aaa-failsafe-bad-'));
+      mkdirSync(join(dir, 'radius-snapshot'), { mode: 0o700 });
+      writeFileSync(join(dir, 'radius-snapshot', 'admins'), line, { mode: 0o600 });
+      const other = await startFreeRadius('http://127.0.0.1:9', RADIUS_TOKEN, {
+        DATA_DIR: dir,
+        RADIUS_CONTROL_PORT: String(reservePort()),
+      });
+      try {
+        expect(other.output()).toContain('has unexpected lines: admin fail-safe starts empty');
+        expect(readFileSync(join(dir, 'raddb', 'aaa-admin-snapshot'), 'utf8')).toBe('');
+      } finally {
+        await other.stop();
+      }
+    },
+  );
 });
