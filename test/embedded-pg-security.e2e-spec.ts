@@ -94,6 +94,23 @@ suite('embedded PostgreSQL: closed to other local users', () => {
     expectLockedDown(dir, port);
   });
 
+  it("the server's processes get none of the API's environment (its tokens and keys may be there)", async () => {
+    const dir = dataDir('aaa-pgenv-');
+    const port = await freePortOutsideEphemeral();
+    process.env.AAA_TEST_SECRET_MARKER = 'must-not-reach-postgres';
+    try {
+      const db = await startEmbeddedPostgres(join(dir, 'pg'), port);
+      running.push(db);
+    } finally {
+      delete process.env.AAA_TEST_SECRET_MARKER;
+    }
+    // /proc/<pid>/environ of the postmaster (PostgreSQL's own user can read it, as root can).
+    const pid = Number(readFileSync(join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    expect(environ.filter((kv) => kv.startsWith('AAA_TEST_SECRET_MARKER='))).toEqual([]);
+    expect(environ.some((kv) => kv.startsWith('PATH='))).toBe(true);
+  });
+
   it('a data directory from before (password `postgres`, `password` auth, socket in /tmp) is locked down on start, data kept', async () => {
     const dir = dataDir('aaa-pgold-');
     const cluster = join(dir, 'pg');

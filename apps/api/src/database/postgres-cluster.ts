@@ -162,10 +162,18 @@ function run(cmd: string, args: string[], runAs?: RunAs, input?: string): Promis
   });
 }
 
-/** PostgreSQL's messages in English, whatever the service's locale: the code below reads some of them. */
-export function serverEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LC_MESSAGES: 'C' };
-  delete env.LC_ALL;
+/**
+ * What the server's processes see of the environment: the path and the locale, nothing
+ * else. The API's environment may hold ADMIN_TOKEN, RADIUS_API_TOKEN or SECRET_KEY, and
+ * anyone who can read the server's /proc/<pid>/environ (its OS user) would get them.
+ * Messages in English whatever the locale: the code below reads some of them.
+ */
+export function serverEnv(from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(from)) {
+    if (k === 'PATH' || k === 'LANG' || k === 'LANGUAGE' || k === 'TZ' || (k.startsWith('LC_') && k !== 'LC_ALL')) env[k] = v;
+  }
+  env.LC_MESSAGES = 'C';
   return env;
 }
 
