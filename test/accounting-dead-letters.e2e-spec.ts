@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DeadLetterRetention } from '../libs/aaa/src/dead-letters/dead-letter-retention';
 import { attrLines, FreeRadius, radclient, startFreeRadius } from './support/freeradius';
 import { radiusCall } from './support/rlm-rest';
 import { sql } from './support/test-db';
@@ -223,5 +224,34 @@ describe('accounting dead letters', () => {
 
   afterAll(async () => {
     await t?.close();
+  });
+});
+
+describe('accounting dead letters: retention', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ DEAD_LETTER_RETENTION_DAYS: '30' });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('deletes dead letters older than DEAD_LETTER_RETENTION_DAYS, keeps the rest', async () => {
+    const add = (daysAgo: number, reason: string) =>
+      sql(
+        t.databaseUrl,
+        `INSERT INTO accounting_dead_letters (nas_ip, kind, reason, attributes, received_at)
+         VALUES ('127.0.0.1', 'out_of_range', $1, '{}', now() - make_interval(days => $2))`,
+        [reason, daysAgo],
+      );
+    await add(45, 'old');
+    await add(31, 'just past');
+    await add(29, 'recent');
+    await add(0, 'today');
+    expect(await t.app.get(DeadLetterRetention).prune()).toBe(2);
+    const left = await sql<{ reason: string }>(t.databaseUrl, 'SELECT reason FROM accounting_dead_letters ORDER BY received_at');
+    expect(left.map((r) => r.reason)).toEqual(['recent', 'today']);
   });
 });

@@ -12,6 +12,7 @@ import { CustomersController } from './customers/customers.controller';
 import { CustomersService } from './customers/customers.service';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DeadLettersService } from './dead-letters/dead-letters.service';
+import { DeadLetterRetention } from './dead-letters/dead-letter-retention';
 import { AAA_ENTITIES } from './entities';
 import { IpPoolsController } from './ip-pools/ip-pools.controller';
 import { IpPoolsService } from './ip-pools/ip-pools.service';
@@ -62,6 +63,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     SessionsQueryService,
     AuthEventsService,
     DeadLettersService,
+    DeadLetterRetention,
     RouterDirectory,
     AccountLookup,
     AdminFailsafe,

@@ -72,6 +72,7 @@ export class EnvSchema {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86400) STALE_GRACE_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3650) SESSION_ARCHIVE_AFTER_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1200) SESSION_HISTORY_MONTHS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3650) DEAD_LETTER_RETENTION_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) EMBEDDED_PG_PORT?: number;
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) PUBLIC_URL?: string;
   @IsOptional()

@@ -74,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     staleGraceSeconds: e.STALE_GRACE_SECONDS ?? 120,
     sessionArchiveAfterDays: e.SESSION_ARCHIVE_AFTER_DAYS ?? 7,
     sessionHistoryMonths: e.SESSION_HISTORY_MONTHS ?? 0,
+    deadLetterRetentionDays: e.DEAD_LETTER_RETENTION_DAYS ?? 30,
     publicUrl: e.PUBLIC_URL,
     trustedProxies: e.TRUSTED_PROXIES ? e.TRUSTED_PROXIES.split(',') : [],
     portalDefaultNasid: e.PORTAL_DEFAULT_NASID,

@@ -34,6 +34,8 @@ export class AppConfig {
   sessionArchiveAfterDays!: number;
   /** History partitions older than this many whole months are dropped (0 = kept forever). */
   sessionHistoryMonths!: number;
+  /** Dead-lettered accounting packets are deleted after this many days (0 = kept forever). */
+  deadLetterRetentionDays!: number;
   /**
    * Public base URL of this API (https://portal.example.org): the portal's own origin for its
    * CSRF check, and the scheme and host of the URL uspot signs when a router has no uamServer.

@@ -64,7 +64,22 @@ export class DeadLettersService implements OnApplicationShutdown {
       [routerId, nasIp, kind, toStorableText(reason), JSON.stringify(keptAttributes(attrs))],
     );
     added.inc({ kind });
-    this.log.warn(`accounting packet from ${nasIp} set aside (${kind}): ${toStorableText(reason)}`);
+    this.warn(`accounting packet from ${nasIp} set aside (${kind}): ${toStorableText(reason)}`);
+  }
+
+  private lastWarned = -Infinity;
+  private unwarned = 0;
+
+  /** One line per 10 s at most: a router that sends a bad packet per session must not flood the log (the metric counts them all). */
+  private warn(line: string): void {
+    const now = Date.now();
+    if (now - this.lastWarned < 10_000) {
+      this.unwarned++;
+      return;
+    }
+    this.log.warn(this.unwarned ? `${line} (and ${this.unwarned} more since the last message)` : line);
+    this.lastWarned = now;
+    this.unwarned = 0;
   }
 
   async list(q: DeadLetterQuery): Promise<Page<DeadLetterView>> {
