@@ -47,8 +47,10 @@ export function apiVariables(): string[] {
     .map((m) => m.propertyName);
   const direct = [...files(join(ROOT, 'apps'), (p) => p.endsWith('.ts')), ...files(join(ROOT, 'libs'), (p) => p.endsWith('.ts'))]
     .filter((p) => !/\.(spec|fixture)\.ts$/.test(p) && !relative(ROOT, p).startsWith('libs/router-rpc/src/agent/'))
-    // `delete env.X` (a child's environment cleaned of X) is not a read.
-    .flatMap((p) => [...readFileSync(p, 'utf8').matchAll(/(?<!delete )\benv(?:\.|\[['"])([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]));
+    // `delete env.X` and `env.X = …` (a child's environment being built) are not reads.
+    .flatMap((p) =>
+      [...readFileSync(p, 'utf8').matchAll(/(?<!delete )\benv(?:\.|\[['"])([A-Z][A-Z0-9_]+)(?!['"]?\]?\s*=(?!=))/g)].map((m) => m[1]),
+    );
   return sorted([...schema, ...direct]);
 }
 
