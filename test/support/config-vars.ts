@@ -49,7 +49,9 @@ export function apiVariables(): string[] {
     .filter((p) => !/\.(spec|fixture)\.ts$/.test(p) && !relative(ROOT, p).startsWith('libs/router-rpc/src/agent/'))
     // `delete env.X` and `env.X = …` (a child's environment being built) are not reads.
     .flatMap((p) =>
-      [...readFileSync(p, 'utf8').matchAll(/(?<!delete )\benv(?:\.|\[['"])([A-Z][A-Z0-9_]+)(?![A-Z0-9_])(?!['"]?\]?\s*=(?!=))/g)].map((m) => m[1]),
+      [...readFileSync(p, 'utf8').matchAll(/(?<!delete )\benv(?:\.|\[['"])([A-Z][A-Z0-9_]+)(?![A-Z0-9_])(?!['"]?\]?\s*=(?!=))/g)].map(
+        (m) => m[1],
+      ),
     );
   return sorted([...schema, ...direct]);
 }
