@@ -8,13 +8,13 @@ import { ROUTER_CHANGED_CHANNEL } from '../../routers/router-directory.service';
 import { canonicalUsername } from '../../common/username';
 import { answerTtl, AnswerTtlInput } from './answer-ttl';
 import { ControlChannel } from './control-channel';
+import { MissedEvictions } from './missed-evictions';
+import { join } from 'node:path';
 
 /** FreeRADIUS keeps an epoch 30 s: without this heartbeat it stops answering from memory. */
 const HEARTBEAT_MS = 10_000;
 /** While a control port does not answer (FreeRADIUS not started yet, or restarting). */
 const RETRY_MS = 1_000;
-/** Evictions kept for a FreeRADIUS that does not answer, re-sent when it does. */
-const MAX_MISSED = 1_000_000;
 const PRINTABLE = /^[\x20-\x7e]{1,64}$/;
 
 interface Command {
@@ -45,7 +45,7 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
   private readonly channels: ControlChannel[];
   private listening = false;
   private readonly untrusted = new Set<ControlChannel>();
-  private readonly missed = new Map<ControlChannel, Set<string>>();
+  private readonly missed: MissedEvictions;
   private pending: Command[] = [];
   private flushScheduled = false;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -59,6 +59,10 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
   ) {
     // Also with answer caching off (TTL 0): the admin fail-safe is evicted on the same port.
     this.channels = config.answerCacheControl.map((t) => new ControlChannel(t, config.radiusApiToken));
+    this.missed = new MissedEvictions(config.dataDir ? join(config.dataDir, 'radius-control') : undefined);
+    // A server that missed evictions before this process started is untrusted until it
+    // acknowledges them (with an epoch bump, like any server that comes back).
+    for (const c of this.channels) if (this.missed.of(targetOf(c)).length) this.untrusted.add(c);
   }
 
   get enabled(): boolean {
@@ -204,11 +208,7 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
 
   /** Straight to every trusted FreeRADIUS; untrusted ones get the commands when they answer again. */
   private async sendNow(commands: string[]): Promise<void> {
-    const sends = this.channels.map((c) => {
-      if (!this.untrusted.has(c)) return this.deliver(c, commands);
-      this.remember(c, commands);
-      return Promise.resolve();
-    });
+    const sends = this.channels.map((c) => (this.untrusted.has(c) ? this.remember(c, commands) : this.deliver(c, commands)));
     const delivery = Promise.all(sends);
     this.deliveries.add(delivery);
     await delivery.finally(() => this.deliveries.delete(delivery));
@@ -219,38 +219,32 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
     const wasUntrusted = this.untrusted.has(channel);
     // Its first acknowledged packet must drop what it answered from while we could not
     // reach it (an epoch renewal would keep that), and bring the evictions it missed.
-    const missed = wasUntrusted ? [...(this.missed.get(channel) ?? [])] : [];
+    const missed = wasUntrusted ? this.missed.of(targetOf(channel)) : [];
     const texts = wasUntrusted ? [`epoch bump ${this.newEpoch()}`, ...missed, ...commands] : commands;
     if (await channel.send(texts)) {
       if (wasUntrusted && this.untrusted.delete(channel)) {
-        const left = this.missed.get(channel);
-        for (const c of missed) left?.delete(c);
+        await this.missed.delivered(targetOf(channel), missed);
         this.log.log(`FreeRADIUS answer-cache control at ${where} answers; dropped whatever it cached before`);
         // Once more, for an answer that was in flight during the bump.
         this.bump();
       }
       return;
     }
-    this.remember(channel, commands);
+    await this.remember(channel, commands);
     if (this.untrusted.has(channel)) return;
     this.untrusted.add(channel);
     // Normal while FreeRADIUS is not started yet; a problem if it is running.
     this.log.warn(`FreeRADIUS answer-cache control at ${where} does not answer: no answers are cached until it does`);
   }
 
-  /** Evictions it did not acknowledge; epochs need no keeping (the bump on return covers them). */
-  private remember(channel: ControlChannel, commands: string[]): void {
-    let set = this.missed.get(channel);
-    for (const c of commands) {
-      if (!c.startsWith('evict ')) continue;
-      set ??= this.missed.set(channel, new Set()).get(channel)!;
-      if (set.size >= MAX_MISSED) {
-        this.log.error(
-          `FreeRADIUS at ${channel.target.host}:${channel.target.port} missed over ${MAX_MISSED} evictions; restart it once it answers`,
-        );
-        return;
-      }
-      set.add(c);
+  /** Evictions it did not acknowledge, on disk before a write answers; epochs need no keeping (the bump on return covers them). */
+  private async remember(channel: ControlChannel, commands: string[]): Promise<void> {
+    const kept = await this.missed.add(targetOf(channel), commands).catch((err: Error) => {
+      this.log.error(`evictions FreeRADIUS missed could not be saved (${err.message}); they are kept in memory only`);
+      return true;
+    });
+    if (!kept) {
+      this.log.error(`FreeRADIUS at ${targetOf(channel)} missed too many evictions to keep; restart it once it answers`);
     }
   }
 
@@ -262,4 +256,8 @@ export class AnswerCacheControl implements OnApplicationBootstrap, OnApplication
     t.unref();
     this.timers.add(t);
   }
+}
+
+function targetOf(channel: ControlChannel): string {
+  return `${channel.target.host}:${channel.target.port}`;
 }

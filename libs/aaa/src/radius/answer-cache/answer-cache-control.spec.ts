@@ -1,5 +1,8 @@
 import { createSocket, Socket } from 'node:dgram';
+import { mkdtempSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AppConfig } from '../../common/app-config';
 import { Clock } from '../../common/clock';
 import { PgNotifier } from '../../common/pg-notifier';
@@ -39,17 +42,19 @@ class FakeControlPort {
 describe('AnswerCacheControl with a FreeRADIUS that stops acknowledging', () => {
   let port: FakeControlPort;
   let control: AnswerCacheControl;
+  let config: AppConfig;
+  const bus = { listen: async () => undefined, onGap: () => undefined } as unknown as PgNotifier;
 
   beforeEach(async () => {
     port = new FakeControlPort();
-    const config = Object.assign(new AppConfig(), {
+    config = Object.assign(new AppConfig(), {
       answerCacheControl: [{ host: '127.0.0.1', port: await port.start() }],
       radiusApiToken: SECRET,
       answerCacheTtl: 600,
       answerCacheRepeatMs: 500,
       adminFailsafe: true,
+      dataDir: mkdtempSync(join(tmpdir(), 'aaa-missed-')),
     });
-    const bus = { listen: async () => undefined, onGap: () => undefined } as unknown as PgNotifier;
     control = new AnswerCacheControl(config, bus, new Clock());
   });
 
@@ -94,6 +99,28 @@ describe('AnswerCacheControl with a FreeRADIUS that stops acknowledging', () => 
     expect(first).toEqual(expect.arrayContaining(['evict alice', 'evict bob', 'evict carol']));
     expect(first.some((c) => c.startsWith('epoch set'))).toBe(false);
     expect(ttl()).toBe(600);
+  }, 20_000);
+
+  it('keeps the evictions a server missed across a restart of the API, and delivers them when it answers', async () => {
+    await control.onApplicationBootstrap();
+    await control.settled();
+    // A ban while FreeRADIUS is cut off: answered after the bounded retries, remembered.
+    await control.evictNow(['Boss']);
+    control.onApplicationShutdown();
+    // A new process on the same DATA_DIR (a deploy, a crash) while the server still does not answer.
+    control = new AnswerCacheControl(config, bus, new Clock());
+    port.answering = true;
+    await control.onApplicationBootstrap();
+    await control.settled();
+    const delivered = port.applied.flat();
+    expect(delivered).toContain('evict boss');
+    // Delivered once acknowledged: a later start has nothing left to send.
+    control.onApplicationShutdown();
+    port.applied.length = 0;
+    control = new AnswerCacheControl(config, bus, new Clock());
+    await control.onApplicationBootstrap();
+    await control.settled();
+    expect(port.applied.flat()).not.toContain('evict boss');
   }, 20_000);
 
   it('waits for every trusted server before a write answers', async () => {
