@@ -8,4 +8,15 @@ import { Router } from './routers/router.entity';
 import { Session } from './sessions/session.entity';
 import { SpeedProfile } from './speed-profiles/speed-profile.entity';
 
-export const AAA_ENTITIES = [Customer, Account, SpeedProfile, IpPool, Router, Session, AuthEvent, AccountingDeadLetter, Operator, OperatorToken];
+export const AAA_ENTITIES = [
+  Customer,
+  Account,
+  SpeedProfile,
+  IpPool,
+  Router,
+  Session,
+  AuthEvent,
+  AccountingDeadLetter,
+  Operator,
+  OperatorToken,
+];

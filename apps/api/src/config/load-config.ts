@@ -68,8 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     adminToken:
       e.ADMIN_TOKEN_ENABLED === false
         ? undefined
-        : (e.ADMIN_TOKEN ??
-          persistedSecret(dataDir, 'admin-token', token, () => opts.onAdminTokenCreated?.(join(dataDir, 'admin-token')))),
+        : (e.ADMIN_TOKEN ?? persistedSecret(dataDir, 'admin-token', token, () => opts.onAdminTokenCreated?.(join(dataDir, 'admin-token')))),
     radiusApiToken: e.RADIUS_API_TOKEN ?? persistedSecret(dataDir, 'radius-api-token', token),
     secretKey,
     restrictedAddressList: e.RESTRICTED_ADDRESS_LIST ?? 'restricted',

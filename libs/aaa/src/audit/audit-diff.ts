@@ -53,7 +53,7 @@ function plain(value: unknown, child: (v: unknown, k?: string) => unknown, text:
 }
 
 function comparable(value: unknown): unknown {
-  const same = (v: unknown) => v;
+  const same = (s: string) => s;
   return plain(value, (v) => comparable(v), same);
 }
 
