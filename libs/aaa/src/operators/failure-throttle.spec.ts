@@ -48,6 +48,16 @@ describe('FailureThrottle', () => {
     expect(t.score('a')).toBe(3);
   });
 
+  it('counts a failure whole until it has leaked away: ten quick failures slow the eleventh', () => {
+    const { t, advance } = setup();
+    for (let i = 0; i < 3; i++) {
+      fail(t);
+      advance(10);
+    }
+    expect(t.admit('a')).toEqual({ waitMs: 0 });
+    expect(t.admit('a')).toEqual({ waitMs: 1000 });
+  });
+
   it('leaves other addresses alone', () => {
     const { t } = setup();
     for (let i = 0; i < 8; i++) fail(t, 'a');

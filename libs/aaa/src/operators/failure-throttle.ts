@@ -57,14 +57,16 @@ export class FailureThrottle {
   admit(key: string): Admission {
     const now = this.now();
     const s = this.state(key, now);
-    const slowed = s.score + s.pending >= this.opts.free;
+    // A failure counts whole until it has leaked away completely.
+    const held = Math.ceil(s.score - 1e-9) + s.pending;
+    const slowed = held >= this.opts.free;
     if (!slowed) {
       s.pending++;
       return { waitMs: 0 };
     }
     const start = Math.max(now, s.nextAt);
     if (start - now > this.opts.maxWaitMs) return { refusedForMs: start - now };
-    const excess = Math.max(0, Math.floor(s.score + s.pending) - this.opts.free);
+    const excess = held - this.opts.free;
     s.nextAt = start + Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** Math.min(excess, 30));
     s.pending++;
     return { waitMs: start - now };

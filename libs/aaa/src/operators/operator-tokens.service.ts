@@ -78,9 +78,10 @@ export class OperatorTokensService {
     const token = orNotFound(await this.tokens.findOneBy({ id: tokenId, operatorId }), 'Token');
     if (token.revokedAt) return;
     const before = toTokenView(token);
-    await this.tokens.update({ id: tokenId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    await this.directory.change(`t:${tokenId}`, () =>
+      this.tokens.update({ id: tokenId, revokedAt: IsNull() }, { revokedAt: this.clock.now() }),
+    );
     const after = toTokenView(orNotFound(await this.tokens.findOneBy({ id: tokenId }), 'Token'));
     this.audit.describe({ targetType: 'operator-token', targetId: tokenId, before, after });
-    await this.directory.changed(`t:${tokenId}`);
   }
 }

@@ -41,29 +41,31 @@ export class OperatorsService {
 
   /** A role change takes effect on every instance before the answer (the token cache follows the operator). */
   async update(id: string, dto: UpdateOperatorDto): Promise<OperatorView> {
-    const [before, after] = await this.db
-      .transaction(async (tx) => {
-        const operator = orNotFound(await tx.findOneBy(Operator, { id }), 'Operator');
-        const before = toOperatorView(operator);
-        if (dto.role !== undefined && dto.role !== 'owner') await this.keepAnOwner(tx, operator);
-        return [before, toOperatorView(await tx.save(Object.assign(operator, dto)))] as const;
-      })
-      .catch(emailTaken);
+    const [before, after] = await this.directory.change(`o:${id}`, () =>
+      this.db
+        .transaction(async (tx) => {
+          const operator = orNotFound(await tx.findOneBy(Operator, { id }), 'Operator');
+          const before = toOperatorView(operator);
+          if (dto.role !== undefined && dto.role !== 'owner') await this.keepAnOwner(tx, operator);
+          return [before, toOperatorView(await tx.save(Object.assign(operator, dto)))] as const;
+        })
+        .catch(emailTaken),
+    );
     this.audit.describe({ targetType: 'operator', targetId: id, before, after });
-    await this.directory.changed(`o:${id}`);
     return after;
   }
 
   /** Its tokens go with it (and stop working on every instance before the answer). */
   async remove(id: string): Promise<void> {
-    const before = await this.db.transaction(async (tx) => {
-      const operator = orNotFound(await tx.findOneBy(Operator, { id }), 'Operator');
-      await this.keepAnOwner(tx, operator);
-      await tx.delete(Operator, { id });
-      return toOperatorView(operator);
-    });
+    const before = await this.directory.change(`o:${id}`, () =>
+      this.db.transaction(async (tx) => {
+        const operator = orNotFound(await tx.findOneBy(Operator, { id }), 'Operator');
+        await this.keepAnOwner(tx, operator);
+        await tx.delete(Operator, { id });
+        return toOperatorView(operator);
+      }),
+    );
     this.audit.describe({ targetType: 'operator', targetId: id, before, after: null });
-    await this.directory.changed(`o:${id}`);
   }
 
   /**

@@ -65,23 +65,30 @@ export class TokenDirectory implements OnApplicationBootstrap {
   }
 
   /**
-   * After a commit that revokes a token or changes an operator: this instance forgets it
-   * at once, then waits (bounded) to hear the trigger's notification back. PostgreSQL
-   * sends a notification to every listening instance at the same moment, so once this
-   * one has it the others have been sent it too, before the owner gets the answer.
+   * Runs a write that revokes a token or changes an operator (`payload` names it as the
+   * trigger will: `t:<id>`, `o:<id>`). This instance forgets it at once, then waits
+   * (bounded) to hear the trigger's notification back: PostgreSQL sends a notification to
+   * every listening instance at the same moment, so once this one has it the others have
+   * been sent it too, before the owner gets the answer. The wait starts before the write,
+   * so a notification that is quicker than the write's own answer is not missed.
    */
-  async changed(payload: string): Promise<void> {
-    this.cache.invalidate(payload);
+  async change<T>(payload: string, write: () => Promise<T>): Promise<T> {
     let done!: () => void;
     const heard = new Promise<void>((resolve) => (done = resolve));
     const waiting = this.echoes.get(payload) ?? new Set();
     waiting.add(done);
     this.echoes.set(payload, waiting);
     const timer = setTimeout(done, ECHO_WAIT_MS).unref();
-    await heard;
-    clearTimeout(timer);
-    waiting.delete(done);
-    if (waiting.size === 0 && this.echoes.get(payload) === waiting) this.echoes.delete(payload);
+    try {
+      const result = await write();
+      this.cache.invalidate(payload);
+      await heard;
+      return result;
+    } finally {
+      clearTimeout(timer);
+      waiting.delete(done);
+      if (waiting.size === 0 && this.echoes.get(payload) === waiting) this.echoes.delete(payload);
+    }
   }
 
   private heard(payload: string): void {
