@@ -134,7 +134,9 @@ describe('operator roles over the whole route table', () => {
         const status = (await send(tokens[role].token)).status;
         const allowed = roleAllows(role, r.role!);
         // Allowed: whatever the route answers to an empty body and an unknown id (400, 404, 200), never 401 or 403.
-        outcomes.push(`${r.method} ${r.path} as ${role}: ${status === 403 ? 'forbidden' : status === 401 ? 'unauthenticated' : 'let through'}`);
+        outcomes.push(
+          `${r.method} ${r.path} as ${role}: ${status === 403 ? 'forbidden' : status === 401 ? 'unauthenticated' : 'let through'}`,
+        );
         expected.push(`${r.method} ${r.path} as ${role}: ${allowed ? 'let through' : 'forbidden'}`);
       }
     }
@@ -146,7 +148,12 @@ describe('operator roles over the whole route table', () => {
     const me = await request(t.url).get('/api/me').set('authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
     expect(me.body).toEqual({ type: 'bootstrap', role: 'owner', operatorId: null, name: 'ADMIN_TOKEN', tokenId: null, tokenPrefix: null });
     const support = await request(t.url).get('/api/me').set('authorization', `Bearer ${tokens.support.token}`).expect(200);
-    expect(support.body).toMatchObject({ type: 'operator', role: 'support', operatorId: tokens.support.operatorId, tokenPrefix: tokens.support.prefix });
+    expect(support.body).toMatchObject({
+      type: 'operator',
+      role: 'support',
+      operatorId: tokens.support.operatorId,
+      tokenPrefix: tokens.support.prefix,
+    });
   });
 });
 

@@ -90,11 +90,14 @@ describe('operator tokens across two API instances (real PostgreSQL)', () => {
     }
     expect(await metric(a.url, 'admin_auth_failures_total', 'reason="expired"')).toBe(before + 2);
     // A token cannot be made already expired.
-    const past = await a.admin().post(`/api/operators/${t.operatorId}/tokens`).send({ name: 'x', expiresAt: new Date(Date.now() - 1000) });
+    const past = await a
+      .admin()
+      .post(`/api/operators/${t.operatorId}/tokens`)
+      .send({ name: 'x', expiresAt: new Date(Date.now() - 1000) });
     expect([past.status, past.body.message]).toEqual([400, 'expiresAt must be in the future']);
   });
 
-  it("a role change applies at once on the other instance, through the token it has cached", async () => {
+  it('a role change applies at once on the other instance, through the token it has cached', async () => {
     const t = await operatorWithToken(a.admin(), 'support');
     const onB = asBearer(b.url, t.token);
     await onB.get('/api/customers').expect(200);

@@ -16,7 +16,12 @@ export interface IssuedToken {
 /** A new operator with `role` and one personal token, made through the API by an owner. */
 export async function operatorWithToken(owner: AdminClient, role: OperatorRole, opts: { expiresAt?: Date } = {}): Promise<IssuedToken> {
   const tag = randomBytes(4).toString('hex');
-  const op = (await owner.post('/api/operators').send({ name: `${role} ${tag}`, email: `${role}-${tag}@isp.example`, role }).expect(201)).body;
+  const op = (
+    await owner
+      .post('/api/operators')
+      .send({ name: `${role} ${tag}`, email: `${role}-${tag}@isp.example`, role })
+      .expect(201)
+  ).body;
   const tok = (await owner.post(`/api/operators/${op.id}/tokens`).send({ name: 'test', expiresAt: opts.expiresAt }).expect(201)).body;
   return { operatorId: op.id, tokenId: tok.id, token: tok.token, prefix: tok.prefix };
 }
@@ -29,7 +34,12 @@ export interface NestRoute extends DeclaredAccess {
   name: string;
 }
 
-const join = (...parts: string[]) => '/' + parts.flatMap((p) => p.split('/')).filter(Boolean).join('/');
+const join = (...parts: string[]) =>
+  '/' +
+  parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/');
 
 /** Every route of every controller in the app, from Nest's own metadata. */
 export function nestRoutes(app: INestApplication): NestRoute[] {

@@ -12,8 +12,8 @@ const SECRET_NAME = /pass|secret|token|hash|code|credential|salt|cookie|signatur
 const KEY_NAME = /(^[Kk]ey|[a-z0-9]Key)$/;
 /** Names that match the pattern above but hold no secret, and whose values an operator needs. */
 const NOT_SECRET = new Set(['tokenId', 'tokenPrefix', 'tokenName', 'hasUamSecret']);
-/** A personal operator token in any string, whatever the field is called. */
-const OPERATOR_TOKEN = /rbo_[A-Za-z0-9_-]{8,}/g;
+/** A personal operator token in any string, whatever the field is called (its 12-character prefix is no secret). */
+const OPERATOR_TOKEN = /rbo_[A-Za-z0-9_-]{20,}/g;
 
 export function isSecretField(name: string): boolean {
   return (SECRET_NAME.test(name) || KEY_NAME.test(name)) && !NOT_SECRET.has(name);

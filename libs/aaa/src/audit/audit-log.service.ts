@@ -7,7 +7,7 @@ import { AppConfig } from '../common/app-config';
 import { Clock } from '../common/clock';
 import { pgCode } from '../common/db-errors';
 import { AuditActor, AuditChange, auditScope, AuditScope, SYSTEM_ACTOR } from './audit-context';
-import { Changes, diffFields, redact, scrub } from './audit-diff';
+import { Changes, diffFields, scrub } from './audit-diff';
 
 export type AuditOutcome = 'ok' | 'failed' | 'denied';
 
@@ -137,7 +137,8 @@ export class AuditLog {
       e.action,
       e.targetType,
       this.text(e.targetId),
-      e.changes ? JSON.stringify(redact(e.changes, this.known)) : null,
+      // Redacted field by field already (diffFields), which keeps {from, to} of a secret readable as "[redacted]".
+      e.changes ? JSON.stringify(e.changes) : null,
       e.outcome,
       e.status,
       this.text(e.detail),

@@ -36,7 +36,7 @@ export class AuditLogQuery extends PageQuery {
 }
 
 export class AuditEntryView {
-  @ApiProperty({ description: 'Increasing: newer entries have larger ids' }) id!: string;
+  @ApiProperty({ description: 'Unique; entries are listed by `at`, newest first' }) id!: string;
   @ApiProperty() at!: Date;
   @ApiProperty({ enum: AUDIT_ACTOR_TYPES, description: 'bootstrap: ADMIN_TOKEN; anonymous: a token that was not recognised' })
   actorType!: (typeof AUDIT_ACTOR_TYPES)[number];

@@ -28,7 +28,7 @@ export class StaleSessionReaper {
 
   async reap(now = new Date()): Promise<number> {
     const quietSeconds = 2 * this.config.acctInterimInterval + this.config.staleGraceSeconds;
-    await this.audit.ensureMonth(now);
+    await this.audit.ensureMonth(new Date());
     const [{ n: affected }]: { n: number }[] = await this.db.query(
       `WITH closed AS (
          UPDATE sessions SET stopped_at = last_seen_at, terminate_cause = 'Stale'
@@ -36,7 +36,7 @@ export class StaleSessionReaper {
           RETURNING id, last_seen_at
        ), logged AS (
          INSERT INTO audit_log (at, actor_type, actor_name, action, target_type, target_id, changes, outcome, detail)
-         SELECT $1, 'system', 'stale-session reaper', 'sessions.close', 'session', c.id::text,
+         SELECT now(), 'system', 'stale-session reaper', 'sessions.close', 'session', c.id::text,
                 jsonb_build_object('stoppedAt', jsonb_build_object('from', NULL, 'to', c.last_seen_at),
                                    'terminateCause', jsonb_build_object('from', NULL, 'to', 'Stale')),
                 'ok', format('no accounting for %s s', $2)
