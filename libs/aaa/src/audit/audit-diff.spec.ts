@@ -42,7 +42,9 @@ describe('redact', () => {
 
   it('removes operator tokens and known secrets from any string', () => {
     expect(
-      redact({ notes: 'use rbo_AbCdEfGh12345678xyzABCDEFGHIJ please, not rbo_AbCdEfGh', name: 'has admin-token-0123456789 inside' }, ['admin-token-0123456789']),
+      redact({ notes: 'use rbo_AbCdEfGh12345678xyzABCDEFGHIJ please, not rbo_AbCdEfGh', name: 'has admin-token-0123456789 inside' }, [
+        'admin-token-0123456789',
+      ]),
     ).toEqual({
       notes: `use ${REDACTED} please, not rbo_AbCdEfGh`,
       name: `has ${REDACTED} inside`,

@@ -36,8 +36,9 @@ export class StrictValidationPipe extends ValidationPipe {
  */
 function withoutUndefined(value: unknown): unknown {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const key of Object.keys(value))
+    for (const key of Object.keys(value)) {
       if ((value as Record<string, unknown>)[key] === undefined) delete (value as Record<string, unknown>)[key];
+    }
   }
   return value;
 }

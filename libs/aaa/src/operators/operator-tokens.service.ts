@@ -39,8 +39,9 @@ export class OperatorTokensService {
 
   async create(operatorId: string, dto: CreateTokenDto): Promise<CreatedTokenView> {
     orNotFound(await this.operators.findOneBy({ id: operatorId }), 'Operator');
-    if (dto.expiresAt && dto.expiresAt.getTime() <= this.clock.now().getTime())
+    if (dto.expiresAt && dto.expiresAt.getTime() <= this.clock.now().getTime()) {
       throw new BadRequestException('expiresAt must be in the future');
+    }
     const live = await this.tokens
       .createQueryBuilder('t')
       .where('t.operator_id = :operatorId AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > :now)', {
@@ -48,8 +49,9 @@ export class OperatorTokensService {
         now: this.clock.now(),
       })
       .getCount();
-    if (live >= MAX_ACTIVE_TOKENS)
+    if (live >= MAX_ACTIVE_TOKENS) {
       throw new ConflictException(`An operator may have at most ${MAX_ACTIVE_TOKENS} live tokens: revoke some first`);
+    }
     const { token, prefix, hash } = newPersonalToken();
     const saved = await this.tokens.save(
       this.tokens.create({ operatorId, name: dto.name, prefix, tokenHash: hash, expiresAt: dto.expiresAt ?? null }),

@@ -89,8 +89,9 @@ export class OperatorGuard implements CanActivate {
     req.clientIp = ip;
     if (!access.role) {
       const name = `${ctx.getClass().name}.${ctx.getHandler().name}`;
-      if (!this.undeclared.has(name))
+      if (!this.undeclared.has(name)) {
         this.log.error(`${req.method} ${req.routeOptions?.url ?? req.url} (${name}) declares no role: refused to everyone`);
+      }
       this.undeclared.add(name);
       throw new ForbiddenException('This route declares no role, so nobody may use it');
     }
