@@ -210,6 +210,32 @@ describe('audit log (real PostgreSQL)', () => {
     });
   });
 
+  it('records a write refused before it reached the API (malformed JSON) as the operator’s failed attempt, and not an anonymous one', async () => {
+    const c = (await t.admin().post('/api/customers').send({ name: 'Json' }).expect(201)).body;
+    const send = (token: string) =>
+      request(t.url)
+        .patch(`/api/customers/${c.id}`)
+        .set('authorization', `Bearer ${token}`)
+        .set('content-type', 'application/json')
+        .send('{"name":');
+    await send(owner.token).expect(400);
+    const entry = await waitFor(
+      () => latest(`target=${c.id}&outcome=failed`),
+      (e) => e !== undefined,
+    );
+    expect(entry).toMatchObject({
+      action: 'customers.update',
+      operatorId: owner.operatorId,
+      method: 'PATCH',
+      status: 400,
+      targetType: 'customers',
+    });
+    const before = (await entries()).length;
+    await send(`rbo_${'B'.repeat(43)}`).expect(400);
+    await t.admin().get('/api/customers').expect(200);
+    expect((await entries()).length).toBe(before);
+  });
+
   it('records a 403 as a denied attempt by the operator, and a 401 with the token prefix', async () => {
     await asBearer(t.url, readonly.token).post('/api/customers').send({ name: 'Nope' }).expect(403);
     expect(await latest('action=customers.create&outcome=denied')).toMatchObject({

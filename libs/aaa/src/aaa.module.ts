@@ -9,6 +9,7 @@ import { AuditLog } from './audit/audit-log.service';
 import { AuditQueryService } from './audit/audit-query.service';
 import { AuditRetention } from './audit/audit-retention';
 import { AuditInterceptor } from './audit/audit.interceptor';
+import { RejectedWrites } from './audit/rejected-writes';
 import { RadiusGuard } from './common/auth.guards';
 import { Clock } from './common/clock';
 import { CredentialVault } from './common/credential-vault';
@@ -71,6 +72,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     AuditQueryService,
     AuditRetention,
     AuditInterceptor,
+    RejectedWrites,
     TokenDirectory,
     OperatorAuth,
     OperatorGuard,
@@ -103,6 +105,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     PgNotifier,
     AuditLog,
     AuditInterceptor,
+    RejectedWrites,
     OperatorAuth,
     OperatorGuard,
     AuthEventsService,

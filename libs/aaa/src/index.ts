@@ -11,6 +11,7 @@ export * from './operators/operator.guard';
 export * from './audit/audit-context';
 export * from './audit/audit-log.service';
 export * from './audit/audit.interceptor';
+export * from './audit/rejected-writes';
 export * from './common/clock';
 export * from './common/credential-vault';
 export * from './common/backoff';

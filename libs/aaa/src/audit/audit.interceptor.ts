@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { catchError, mergeMap, Observable } from 'rxjs';
 import { isDatabaseUnavailable } from '../common/db-unavailable';
 import { OperatorRequest, pathOf } from '../operators/operator.guard';
-import { actionOf, areaOf } from '../operators/route-action';
+import { actionOf, targetTypeOf } from '../operators/route-action';
 import { AuditChange, auditScope, AuditScope } from './audit-context';
 import { AuditLog } from './audit-log.service';
 
@@ -44,7 +44,7 @@ export class AuditInterceptor implements NestInterceptor {
       return {
         ...d,
         action,
-        targetType: d.targetType ?? areaOf(action),
+        targetType: d.targetType ?? targetTypeOf(action),
         targetId: d.targetId ?? (req.method === 'POST' ? created : null) ?? params[0] ?? created,
         ...(undescribed && body && typeof body === 'object' ? { after: body } : {}),
       };

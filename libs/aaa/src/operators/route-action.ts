@@ -22,5 +22,5 @@ export function routeAction(controller: object, handler: { name: string }): stri
 
 export const actionOf = (ctx: ExecutionContext) => routeAction(ctx.getClass(), ctx.getHandler());
 
-/** The area part of the action, used as the target type when a service did not name one. */
-export const areaOf = (action: string) => action.slice(0, action.lastIndexOf('.'));
+/** The target type when a service did not name one: the action's area, singular (`accounts.update` → `account`). */
+export const targetTypeOf = (action: string) => action.slice(0, action.lastIndexOf('.')).replace(/s$/, '');
