@@ -228,7 +228,7 @@ describe('audit log (real PostgreSQL)', () => {
       operatorId: owner.operatorId,
       method: 'PATCH',
       status: 400,
-      targetType: 'customers',
+      targetType: 'customer',
     });
     const before = (await entries()).length;
     await send(`rbo_${'B'.repeat(43)}`).expect(400);
