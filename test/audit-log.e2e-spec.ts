@@ -267,6 +267,27 @@ describe('audit log (real PostgreSQL)', () => {
     expect(JSON.stringify(await sql(t.databaseUrl, 'SELECT * FROM audit_log'))).not.toContain('Guessed');
   });
 
+  it('takes writes made outside the admin API by a customer (the panel’s hook), secrets redacted', async () => {
+    const customerId = '0d9f7a5e-4c3b-4a2d-9e1f-0a1b2c3d4e5f';
+    await t.app
+      .get(AuditLog)
+      .record(
+        { type: 'customer', customerId, operatorId: null, name: 'alice@example.org', tokenId: null, tokenPrefix: null },
+        { action: 'panel.setPassword', targetType: 'account', targetId: 'acc-1', secrets: ['password'] },
+        'ok',
+        { sourceIp: '198.51.100.7', method: 'POST', path: '/panel/devices/acc-1/password', status: 303 },
+      );
+    expect(await latest('action=panel')).toMatchObject({
+      actorType: 'customer',
+      customerId,
+      operatorId: null,
+      actorName: 'alice@example.org',
+      sourceIp: '198.51.100.7',
+      targetId: 'acc-1',
+      changes: { password: { from: '[redacted]', to: '[redacted]' } },
+    });
+  });
+
   it('names the bootstrap token as the actor of its writes', async () => {
     const c = (await t.admin().post('/api/customers').send({ name: 'Boot' }).expect(201)).body;
     expect(await latest(`target=${c.id}`)).toMatchObject({

@@ -1,9 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** Who did something. `bootstrap` is ADMIN_TOKEN; `anonymous` a request whose token was not recognised. */
+/**
+ * Who did something. `bootstrap` is ADMIN_TOKEN; `anonymous` a request whose token was not
+ * recognised; `customer` a customer acting on their own accounts (the customer panel).
+ */
 export interface AuditActor {
-  type: 'operator' | 'bootstrap' | 'system' | 'anonymous';
+  type: 'operator' | 'bootstrap' | 'system' | 'anonymous' | 'customer';
   operatorId: string | null;
+  customerId?: string | null;
   /** The operator's name at the time (entries outlive operators), or what the system part is called. */
   name: string | null;
   tokenId: string | null;

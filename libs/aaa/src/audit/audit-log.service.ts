@@ -41,8 +41,8 @@ const PG_NO_PARTITION = '23514';
 const TEXT_MAX = 1000;
 
 const INSERT = `INSERT INTO audit_log (at, actor_type, operator_id, actor_name, token_id, token_prefix, source_ip, method, path,
-                                       action, target_type, target_id, changes, outcome, status, detail)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`;
+                                       action, target_type, target_id, changes, outcome, status, detail, customer_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`;
 
 /**
  * Appends to the audit log (migration 1764420000001: append-only, by month). Every admin
@@ -91,6 +91,20 @@ export class AuditLog {
       await finish('failed', (err as Error).message);
       throw err;
     }
+  }
+
+  /**
+   * One entry for a write made outside the admin API, by `actor`: a customer in the panel
+   * (`{type: 'customer', customerId, name, …}`). Stored before it returns; never throws.
+   */
+  record(
+    actor: AuditActor,
+    change: AuditChange & { action: string },
+    outcome: AuditOutcome,
+    at: { sourceIp?: string | null; method?: string | null; path?: string | null; status?: number | null; detail?: string | null } = {},
+  ): Promise<void> {
+    const scope: AuditScope = { actor, sourceIp: at.sourceIp ?? null, method: at.method ?? null, path: at.path ?? null };
+    return this.append(this.entry(scope, change, outcome, at.status ?? null, at.detail));
   }
 
   /** An entry for `change` as written by `scope`'s actor. */
@@ -142,6 +156,7 @@ export class AuditLog {
       e.outcome,
       e.status,
       this.text(e.detail),
+      e.actor.customerId ?? null,
     ];
     try {
       await this.ensureMonth(e.at);

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Page } from '../common/pagination';
 import { AuditEntryView, AuditLogQuery } from './audit.dto';
 
-const COLUMNS = `id::text, at, actor_type, operator_id, actor_name, token_id, token_prefix, host(source_ip) AS source_ip, method, path,
+const COLUMNS = `id::text, at, actor_type, operator_id, customer_id, actor_name, token_id, token_prefix, host(source_ip) AS source_ip, method, path,
                  action, target_type, target_id, changes, outcome, status, detail`;
 
 /** The admin read side of the audit log: filtered, newest first, paged. */
@@ -41,6 +41,7 @@ function toView(r: Record<string, unknown>): AuditEntryView {
     at: r.at as Date,
     actorType: r.actor_type as AuditEntryView['actorType'],
     operatorId: r.operator_id as string | null,
+    customerId: r.customer_id as string | null,
     actorName: r.actor_name as string | null,
     tokenId: r.token_id as string | null,
     tokenPrefix: r.token_prefix as string | null,

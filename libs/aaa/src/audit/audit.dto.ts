@@ -4,7 +4,7 @@ import { PageQuery } from '../common/pagination';
 import { IsDateTime, Optional } from '../common/validation';
 
 export const AUDIT_OUTCOMES = ['ok', 'failed', 'denied'] as const;
-export const AUDIT_ACTOR_TYPES = ['operator', 'bootstrap', 'system', 'anonymous'] as const;
+export const AUDIT_ACTOR_TYPES = ['operator', 'bootstrap', 'system', 'anonymous', 'customer'] as const;
 
 export class AuditLogQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Entries by this operator' }) @Optional() @IsUUID('all') operatorId?: string;
@@ -38,9 +38,13 @@ export class AuditLogQuery extends PageQuery {
 export class AuditEntryView {
   @ApiProperty({ description: 'Unique; entries are listed by `at`, newest first' }) id!: string;
   @ApiProperty() at!: Date;
-  @ApiProperty({ enum: AUDIT_ACTOR_TYPES, description: 'bootstrap: ADMIN_TOKEN; anonymous: a token that was not recognised' })
+  @ApiProperty({
+    enum: AUDIT_ACTOR_TYPES,
+    description: 'bootstrap: ADMIN_TOKEN; anonymous: a token that was not recognised; customer: a customer in the panel',
+  })
   actorType!: (typeof AUDIT_ACTOR_TYPES)[number];
   @ApiProperty({ type: String, nullable: true }) operatorId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The customer, for customer actors' }) customerId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: "The operator's name at the time, or the system part" }) actorName!:
     string | null;
   @ApiProperty({ type: String, nullable: true }) tokenId!: string | null;

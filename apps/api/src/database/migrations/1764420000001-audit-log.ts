@@ -14,15 +14,18 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - Months are created apart and then attached (SHARE UPDATE EXCLUSIVE on the parent, so
  *   inserts go on), by the API ahead of time and again when an insert finds no month.
  *
- * No foreign keys: an entry outlives the operator, token or record it names.
+ * No foreign keys: an entry outlives the operator, token or record it names. `customer`
+ * actors (with `customer_id`) are for writes customers make themselves (the customer panel).
  */
 const SQL_UP = `
   CREATE SEQUENCE audit_log_id_seq AS bigint;
   CREATE TABLE audit_log (
     id bigint NOT NULL DEFAULT nextval('audit_log_id_seq'),
     at timestamptz NOT NULL,
-    actor_type text NOT NULL CONSTRAINT ck_audit_log_actor CHECK (actor_type IN ('operator', 'bootstrap', 'system', 'anonymous')),
+    actor_type text NOT NULL
+      CONSTRAINT ck_audit_log_actor CHECK (actor_type IN ('operator', 'bootstrap', 'system', 'anonymous', 'customer')),
     operator_id uuid,
+    customer_id uuid,
     actor_name text,
     token_id uuid,
     token_prefix text,
