@@ -63,7 +63,10 @@ export class AuditLog {
     private readonly clock: Clock,
     config: AppConfig,
   ) {
-    this.known = [config.adminToken, config.radiusApiToken, config.metricsToken].filter((s): s is string => !!s);
+    const key = config.secretKey;
+    this.known = [config.adminToken, config.radiusApiToken, config.metricsToken, key?.toString('hex'), key?.toString('base64')].filter(
+      (s): s is string => !!s,
+    );
   }
 
   /** Called by a service inside a write: what it changed. Outside one (RADIUS traffic) it does nothing. */
