@@ -23,11 +23,23 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 export type AdminClient = Record<Method, (path: string) => request.Test>;
 
+export interface StartOptions {
+  /** Runs after the app is built and before it registers its routes and listens. */
+  beforeListen?: (app: NestFastifyApplication) => void;
+}
+
+/** Requests to `url` with `token` as the bearer (an operator's personal token, the bootstrap token). */
+export function asBearer(url: string, token: string): AdminClient {
+  const agent = request(url);
+  const wrap = (m: Method) => (path: string) => agent[m](path).set('authorization', `Bearer ${token}`);
+  return { get: wrap('get'), post: wrap('post'), patch: wrap('patch'), put: wrap('put'), delete: wrap('delete') };
+}
+
 /** Boots the real app (Fastify, real PostgreSQL, migrations) on a random port. */
-export async function startTestApp(env: Record<string, string> = {}, databaseUrl?: string): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, databaseUrl?: string, opts: StartOptions = {}): Promise<TestApp> {
   const dbUrl = databaseUrl ?? (await createTestDatabase());
   const config = loadConfig({
     DATA_DIR: mkdtempSync(join(tmpdir(), 'aaa-test-data-')),
@@ -43,14 +55,11 @@ export async function startTestApp(env: Record<string, string> = {}, databaseUrl
     ...env,
   });
   const app = await createApp(config);
+  opts.beforeListen?.(app);
   await app.listen(Number(env.PORT ?? 0), '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
-  const admin = (): AdminClient => {
-    const agent = request(url);
-    const wrap = (m: Method) => (path: string) => agent[m](path).set('authorization', `Bearer ${ADMIN_TOKEN}`);
-    return { get: wrap('get'), post: wrap('post'), patch: wrap('patch'), delete: wrap('delete') };
-  };
+  const admin = (): AdminClient => asBearer(url, ADMIN_TOKEN);
   const radiusUrl = app.get(RadiusListener).url;
   return { app, config, url, radiusUrl, databaseUrl: dbUrl, admin, close: () => app.close() };
 }

@@ -25,9 +25,16 @@ export async function createApp(config: AppConfig, opts: { shutdownHooks?: boole
 function serveDocs(app: NestFastifyApplication): void {
   const doc = new DocumentBuilder()
     .setTitle('RADIUS backend admin API')
-    .setDescription('Customers, accounts, routers and sessions behind FreeRADIUS.')
+    .setDescription(
+      'Customers, accounts, routers and sessions behind FreeRADIUS. Every operation names the weakest operator role it needs ' +
+        '(`x-required-role`; readonly < support < admin < owner): a weaker one gets 403, a missing, unknown, revoked or expired token 401.',
+    )
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, SwaggerModule.createDocument(app, doc), {
+    jsonDocumentUrl: 'docs-json',
+    // Shows each operation's x-required-role in Swagger UI.
+    swaggerOptions: { showExtensions: true },
+  });
 }

@@ -1,11 +1,11 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { AaaModule, AppConfig, StrictValidationPipe } from '@app/aaa';
+import { AaaModule, AppConfig, AuditInterceptor, OperatorGuard, StrictValidationPipe } from '@app/aaa';
 import { PortalModule } from '@app/portal';
 import { RouterRpcModule } from '@app/router-rpc';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -42,6 +42,9 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useValue: new StrictValidationPipe() },
+        // Every route, whichever lib it is in: an admin route without @Role() is refused to everyone.
+        { provide: APP_GUARD, useExisting: OperatorGuard },
+        { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
       ],
     };
   }

@@ -4,7 +4,13 @@ import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { AuthEventsController } from './auth-events/auth-events.controller';
 import { AuthEventsService } from './auth-events/auth-events.service';
-import { AdminGuard, RadiusGuard } from './common/auth.guards';
+import { AuditLogController } from './audit/audit-log.controller';
+import { AuditLog } from './audit/audit-log.service';
+import { AuditQueryService } from './audit/audit-query.service';
+import { AuditRetention } from './audit/audit-retention';
+import { AuditInterceptor } from './audit/audit.interceptor';
+import { RejectedWrites } from './audit/rejected-writes';
+import { RadiusGuard } from './common/auth.guards';
 import { Clock } from './common/clock';
 import { CredentialVault } from './common/credential-vault';
 import { PgNotifier } from './common/pg-notifier';
@@ -16,6 +22,12 @@ import { DeadLetterRetention } from './dead-letters/dead-letter-retention';
 import { AAA_ENTITIES } from './entities';
 import { IpPoolsController } from './ip-pools/ip-pools.controller';
 import { IpPoolsService } from './ip-pools/ip-pools.service';
+import { OperatorAuth } from './operators/operator-auth';
+import { OperatorGuard } from './operators/operator.guard';
+import { OperatorTokensService } from './operators/operator-tokens.service';
+import { OperatorsController, WhoAmIController } from './operators/operators.controller';
+import { OperatorsService } from './operators/operators.service';
+import { TokenDirectory } from './operators/token-directory.service';
 import { RoutersController } from './routers/routers.controller';
 import { RoutersService } from './routers/routers.service';
 import { AccountLookup } from './radius/account-lookup';
@@ -35,7 +47,7 @@ import { SessionsQueryService } from './sessions/sessions.query.service';
 import { SpeedProfilesController } from './speed-profiles/speed-profiles.controller';
 import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
 
-/** The core: customers, accounts, pools, routers, sessions, and the RADIUS decisions. */
+/** The core: customers, accounts, pools, routers, sessions, the RADIUS decisions, and who may change them (operators, audit log). */
 @Module({
   imports: [TypeOrmModule.forFeature(AAA_ENTITIES)],
   controllers: [
@@ -47,14 +59,26 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     SessionsController,
     AuthEventsController,
     DeadLettersController,
+    OperatorsController,
+    WhoAmIController,
+    AuditLogController,
     RadiusController,
   ],
   providers: [
     Clock,
     CredentialVault,
     PgNotifier,
-    AdminGuard,
     RadiusGuard,
+    AuditLog,
+    AuditQueryService,
+    AuditRetention,
+    AuditInterceptor,
+    RejectedWrites,
+    TokenDirectory,
+    OperatorAuth,
+    OperatorGuard,
+    OperatorsService,
+    OperatorTokensService,
     CustomersService,
     AccountsService,
     SpeedProfilesService,
@@ -81,7 +105,11 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     Clock,
     CredentialVault,
     PgNotifier,
-    AdminGuard,
+    AuditLog,
+    AuditInterceptor,
+    RejectedWrites,
+    OperatorAuth,
+    OperatorGuard,
     AuthEventsService,
     RoutersService,
     RouterDirectory,

@@ -3,8 +3,20 @@ import { AuthEvent } from './auth-events/auth-event.entity';
 import { Customer } from './customers/customer.entity';
 import { AccountingDeadLetter } from './dead-letters/dead-letter.entity';
 import { IpPool } from './ip-pools/ip-pool.entity';
+import { Operator, OperatorToken } from './operators/operator.entity';
 import { Router } from './routers/router.entity';
 import { Session } from './sessions/session.entity';
 import { SpeedProfile } from './speed-profiles/speed-profile.entity';
 
-export const AAA_ENTITIES = [Customer, Account, SpeedProfile, IpPool, Router, Session, AuthEvent, AccountingDeadLetter];
+export const AAA_ENTITIES = [
+  Customer,
+  Account,
+  SpeedProfile,
+  IpPool,
+  Router,
+  Session,
+  AuthEvent,
+  AccountingDeadLetter,
+  Operator,
+  OperatorToken,
+];

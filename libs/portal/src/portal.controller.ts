@@ -16,6 +16,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { OwnAuth } from '@app/aaa';
 import { PORTAL_ASSETS } from './assets/assets';
 import { messages } from './i18n';
 import { parseCookies } from './portal-cookies';
@@ -53,6 +54,7 @@ class PortalErrorFilter implements ExceptionFilter {
 
 /** Thin HTTP layer: Fastify request in, PortalService decision out. */
 @ApiExcludeController()
+@OwnAuth('open to captive browsers; logins carry a cookie-bound form token')
 @UseFilters(PortalErrorFilter)
 @Controller('portal')
 export class PortalController implements OnModuleInit {

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { plainIp, TrustedProxies } from '@app/aaa';
+import { clientAddress, TrustedProxies } from '@app/aaa';
 
 /** How the portal sees a request once reverse proxies are accounted for. Pure. */
 export interface RequestView {
@@ -28,27 +28,13 @@ function first(header: string | string[] | undefined): string | undefined {
 }
 
 /**
- * X-Forwarded-For from the right: every hop a trusted proxy added is skipped, the first
- * address no trusted proxy vouches for is the client (a browser can prepend anything).
- */
-function forwardedClient(peer: string, header: string | string[] | undefined, trusted: TrustedProxies): string {
-  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
-    .split(',')
-    .map((h) => h.trim())
-    .filter(Boolean);
-  let client = peer;
-  while (trusted.has(client) && hops.length) client = hops.pop()!;
-  return plainIp(client);
-}
-
-/**
  * Scheme and host come from PUBLIC_URL when it is set, else from X-Forwarded-Proto/-Host
  * when the peer is a trusted proxy, else from the request itself. Nobody else's
  * X-Forwarded-* headers are believed.
  */
 export function requestView(facts: RequestFacts, trusted: TrustedProxies, publicUrl?: string): RequestView {
   const viaProxy = trusted.has(facts.peer);
-  const clientIp = viaProxy ? forwardedClient(facts.peer, facts.headers['x-forwarded-for'], trusted) : plainIp(facts.peer);
+  const clientIp = clientAddress(facts.peer, facts.headers['x-forwarded-for'], trusted);
   if (publicUrl) {
     const url = new URL(publicUrl);
     return { clientIp, origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, '') };

@@ -1,6 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import { isDatabaseUnavailable, OutageLog } from '@app/aaa';
+import { isDatabaseUnavailable, OperatorRequest, OutageLog, RejectedWrites } from '@app/aaa';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -14,9 +14,12 @@ interface ReplyLike {
  * anything unexpected becomes a bare 500 whose details stay in the log.
  */
 @Catch()
+@Injectable()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly log = new Logger('Errors');
   private readonly outage = new OutageLog(this.log);
+
+  constructor(private readonly rejected: RejectedWrites) {}
 
   catch(err: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<ReplyLike>();
@@ -28,6 +31,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const { statusCode, message } = this.describe(err);
     if (statusCode >= 500) this.log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    // A write Fastify refused before the admin API saw it (bad JSON, too large): an operator's failed attempt.
+    if (statusCode < 500) {
+      const text = Array.isArray(message) ? message.join('; ') : message;
+      void this.rejected.record(host.switchToHttp().getRequest<OperatorRequest>(), statusCode, text).catch(() => undefined);
+    }
     this.send(reply, statusCode, message);
   }
 

@@ -56,6 +56,7 @@ export class EnvSchema {
   @IsOptional() @Transform(toBool) @IsBoolean() DOCS_ENABLED?: boolean;
   @IsOptional() @Transform(toBool) @IsBoolean() PORTAL_ALLOW_LOOPBACK_UAMIP?: boolean;
   @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' }) @MaxLength(512) ADMIN_TOKEN?: string;
+  @IsOptional() @Transform(toBool) @IsBoolean() ADMIN_TOKEN_ENABLED?: boolean;
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'RADIUS_API_TOKEN must be at least 16 characters' })
@@ -73,6 +74,7 @@ export class EnvSchema {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3650) SESSION_ARCHIVE_AFTER_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1200) SESSION_HISTORY_MONTHS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3650) DEAD_LETTER_RETENTION_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1200) AUDIT_LOG_MONTHS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) EMBEDDED_PG_PORT?: number;
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) PUBLIC_URL?: string;
   @IsOptional()

@@ -64,8 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     metricsToken: e.METRICS_TOKEN,
     docsEnabled: e.DOCS_ENABLED ?? true,
     portalAllowLoopbackUamip: e.PORTAL_ALLOW_LOOPBACK_UAMIP ?? false,
+    // Retired (ADMIN_TOKEN_ENABLED=false): no bootstrap token at all, and none generated.
     adminToken:
-      e.ADMIN_TOKEN ?? persistedSecret(dataDir, 'admin-token', token, () => opts.onAdminTokenCreated?.(join(dataDir, 'admin-token'))),
+      e.ADMIN_TOKEN_ENABLED === false
+        ? undefined
+        : (e.ADMIN_TOKEN ?? persistedSecret(dataDir, 'admin-token', token, () => opts.onAdminTokenCreated?.(join(dataDir, 'admin-token')))),
     radiusApiToken: e.RADIUS_API_TOKEN ?? persistedSecret(dataDir, 'radius-api-token', token),
     secretKey,
     restrictedAddressList: e.RESTRICTED_ADDRESS_LIST ?? 'restricted',
@@ -75,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     sessionArchiveAfterDays: e.SESSION_ARCHIVE_AFTER_DAYS ?? 7,
     sessionHistoryMonths: e.SESSION_HISTORY_MONTHS ?? 0,
     deadLetterRetentionDays: e.DEAD_LETTER_RETENTION_DAYS ?? 30,
+    auditLogMonths: e.AUDIT_LOG_MONTHS ?? 0,
     publicUrl: e.PUBLIC_URL,
     trustedProxies: e.TRUSTED_PROXIES ? e.TRUSTED_PROXIES.split(',') : [],
     portalDefaultNasid: e.PORTAL_DEFAULT_NASID,

@@ -2,6 +2,7 @@ import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { collectDefaultMetrics, register } from 'prom-client';
+import { OwnAuth } from '@app/aaa';
 import { MetricsGuard } from './metrics.guard';
 
 collectDefaultMetrics();
@@ -16,6 +17,7 @@ export class HealthController {
 
   /** 200 when the database answers, 503 otherwise. */
   @Get('health')
+  @OwnAuth('open: for probes')
   @HealthCheck()
   check() {
     return this.health.check([() => this.db.pingCheck('database', { timeout: 1500 })]);
@@ -23,6 +25,7 @@ export class HealthController {
 
   @Get('metrics')
   @ApiExcludeEndpoint()
+  @OwnAuth('METRICS_TOKEN, or open when unset')
   @UseGuards(MetricsGuard)
   @Header('content-type', register.contentType)
   metrics(): Promise<string> {

@@ -19,6 +19,7 @@ export function printStartup(app: NestFastifyApplication, config: AppConfig, adm
     defaultDataDir: join(projectRoot(), 'data'),
     adminTokenFile: process.env.ADMIN_TOKEN ? undefined : join(config.dataDir, 'admin-token'),
     adminTokenCreated,
+    adminTokenRetired: config.adminToken === undefined,
     radiusTokenFromEnv: !!process.env.RADIUS_API_TOKEN,
     answerCacheControl: config.answerCacheControl,
     docsEnabled: config.docsEnabled,

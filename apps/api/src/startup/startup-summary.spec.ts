@@ -74,4 +74,10 @@ describe('startupSummary', () => {
     expect(text).toContain('Metrics     http://192.0.2.5:8080/metrics (bearer METRICS_TOKEN)');
     expect(text).toContain('Admin token from ADMIN_TOKEN');
   });
+
+  it('says when the bootstrap token is retired, and where it is not', () => {
+    const s = startupSummary({ ...base, adminTokenRetired: true });
+    expect(s.lines.join('\n')).toContain('Admin token retired (ADMIN_TOKEN_ENABLED=false): personal operator tokens only');
+    expect(s.fields.adminTokenFile).toBe('retired (ADMIN_TOKEN_ENABLED=false)');
+  });
 });

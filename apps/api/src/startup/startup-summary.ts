@@ -11,6 +11,8 @@ export interface StartupFacts {
   /** Where the admin token is kept; undefined when ADMIN_TOKEN is set. */
   adminTokenFile?: string;
   adminTokenCreated: boolean;
+  /** ADMIN_TOKEN_ENABLED=false: the bootstrap token is retired, operators use personal tokens. */
+  adminTokenRetired?: boolean;
   /** RADIUS_API_TOKEN came from the environment, not DATA_DIR/radius-api-token. */
   radiusTokenFromEnv: boolean;
   answerCacheControl: { host: string; port: number }[];
@@ -74,7 +76,11 @@ export interface StartupSummary {
 export function startupSummary(f: StartupFacts): StartupSummary {
   const base = `http://${forPeople(f.host)}:${f.port}`;
   // Where it is, never what it is: stdout ends up in log files.
-  const token = f.adminTokenFile ? `in ${f.adminTokenFile}${f.adminTokenCreated ? ' (generated now)' : ''}` : 'from ADMIN_TOKEN';
+  const token = f.adminTokenRetired
+    ? 'retired (ADMIN_TOKEN_ENABLED=false): personal operator tokens only'
+    : f.adminTokenFile
+      ? `in ${f.adminTokenFile}${f.adminTokenCreated ? ' (generated now)' : ''}`
+      : 'from ADMIN_TOKEN';
   const radius = radiusCommand(f);
   const docs = f.docsEnabled ? `${base}/docs` : 'off (DOCS_ENABLED=false)';
   const metrics = f.metricsProtected
@@ -94,7 +100,7 @@ export function startupSummary(f: StartupFacts): StartupSummary {
     lines: ['', headline, ...rows.map(([k, v]) => `  ${k.padEnd(12)}${v}`), ''],
     fields: {
       api: `${base}/api`,
-      adminTokenFile: f.adminTokenFile ?? 'ADMIN_TOKEN (environment)',
+      adminTokenFile: f.adminTokenRetired ? 'retired (ADMIN_TOKEN_ENABLED=false)' : (f.adminTokenFile ?? 'ADMIN_TOKEN (environment)'),
       ...(f.adminTokenCreated ? { adminTokenGenerated: true } : {}),
       docs,
       portal: `${base}/portal`,

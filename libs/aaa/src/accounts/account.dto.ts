@@ -73,6 +73,16 @@ export class UpdateAccountDto extends AccountFields {
   @ApiPropertyOptional({ description: 'Set to 0 to start a new quota period' }) @Optional() @BoundedInt(0, BYTES_MAX) usedBytes?: number;
 }
 
+/** Support's password change for a device. */
+export class SetPasswordDto {
+  @IsPassword() password!: string;
+}
+
+export class RestrictionParams {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all') id!: string;
+  @ApiProperty({ example: 'unpaid' }) @Matches(FLAG_RE, { message: 'flag must be a lowercase flag like "unpaid"' }) flag!: string;
+}
+
 export class AccountQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Any spelling of the username: matched the way logins are' })
   @Optional()

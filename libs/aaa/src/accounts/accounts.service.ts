@@ -2,6 +2,7 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.service';
 import { CredentialVault } from '../common/credential-vault';
 import { canonicalUsername } from '../common/username';
 import { orNotFound, rethrowDbError } from '../common/db-errors';
@@ -24,6 +25,7 @@ export class AccountsService {
     private readonly vault: CredentialVault,
     private readonly events: EventEmitter2,
     private readonly radius: AnswerCacheControl,
+    private readonly audit: AuditLog,
   ) {}
 
   async create(customerId: string, dto: CreateAccountDto): Promise<AccountView> {
@@ -57,7 +59,9 @@ export class AccountsService {
       })
       .catch(rethrowDbError);
     this.changed(saved);
-    return toAccountView(saved);
+    const view = toAccountView(saved);
+    this.audit.describe({ targetType: 'account', targetId: saved.id, after: view, secrets: ['password'] });
+    return view;
   }
 
   async listForCustomer(customerId: string, q: AccountQuery): Promise<Page<AccountView>> {
@@ -85,8 +89,7 @@ export class AccountsService {
 
   async update(id: string, dto: UpdateAccountDto): Promise<AccountView> {
     const account = await this.load(id);
-    const before = account.status;
-    const formerName = account.username;
+    const before = toAccountView(account);
     await this.assertProfile(this.db.getRepository(SpeedProfile), dto.speedProfileId);
     const { password, ...fields } = dto;
     Object.assign(account, fields);
@@ -95,13 +98,27 @@ export class AccountsService {
       account.ntHash = await this.vault.ntHash(password);
     }
     const saved = await this.accounts.save(account).catch(rethrowDbError);
-    this.changed(saved);
-    await this.radius.evictNow([formerName, saved.username]);
-    if (saved.status !== before && saved.status !== 'active') {
-      const event: AccountStatusChangedEvent = { accountId: saved.id, status: saved.status };
-      this.events.emit(AAA_EVENTS.accountStatusChanged, event);
-    }
-    return toAccountView(saved);
+    return this.updated(before, saved, password !== undefined);
+  }
+
+  /** What support may do to a device's login: set its password, nothing else. */
+  setPassword(id: string, password: string): Promise<AccountView> {
+    return this.update(id, { password });
+  }
+
+  /**
+   * What support may do to a restriction: remove one flag ("unpaid"), nothing else. In one
+   * statement, so a flag an admin adds meanwhile is not lost.
+   */
+  async clearRestriction(id: string, flag: string): Promise<AccountView> {
+    const before = toAccountView(await this.load(id));
+    const cleared: { id: string }[] = await this.db.query(
+      `WITH u AS (UPDATE accounts SET restrictions = array_remove(restrictions, $2), updated_at = now()
+                   WHERE id = $1 AND $2 = ANY (restrictions) RETURNING id) SELECT id FROM u`,
+      [id, flag],
+    );
+    if (!cleared.length) throw new NotFoundException(`Account has no restriction "${flag}"`);
+    return this.updated(before, await this.load(id), false);
   }
 
   /** Deleting the row frees its static IP: the address is simply no longer taken. */
@@ -109,7 +126,20 @@ export class AccountsService {
     const account = await this.load(id);
     await this.accounts.delete({ id });
     this.changed(account);
+    this.audit.describe({ targetType: 'account', targetId: id, before: toAccountView(account), after: null });
     await this.radius.evictNow([account.username]);
+  }
+
+  private async updated(before: AccountView, saved: Account, passwordChanged: boolean): Promise<AccountView> {
+    const after = toAccountView(saved);
+    this.audit.describe({ targetType: 'account', targetId: saved.id, before, after, secrets: passwordChanged ? ['password'] : [] });
+    this.changed(saved);
+    await this.radius.evictNow([before.username, saved.username]);
+    if (saved.status !== before.status && saved.status !== 'active') {
+      const event: AccountStatusChangedEvent = { accountId: saved.id, status: saved.status };
+      this.events.emit(AAA_EVENTS.accountStatusChanged, event);
+    }
+    return after;
   }
 
   private async load(id: string): Promise<Account> {

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AdminApi } from '../common/auth.guards';
+import { Role } from '../operators/access';
 import { AuthEventQuery, AuthEventsService } from './auth-events.service';
 
 @ApiTags('auth-events')
@@ -9,7 +10,7 @@ import { AuthEventQuery, AuthEventsService } from './auth-events.service';
 export class AuthEventsController {
   constructor(private readonly service: AuthEventsService) {}
 
-  @Get() list(@Query() q: AuthEventQuery) {
+  @Role('readonly') @Get() list(@Query() q: AuthEventQuery) {
     return this.service.list(q);
   }
 }

@@ -20,7 +20,11 @@ export class AppConfig {
   docsEnabled!: boolean;
   /** Test/dev only: the portal accepts a uamip on 127.x, where fake routers run. */
   portalAllowLoopbackUamip!: boolean;
-  adminToken!: string;
+  /**
+   * The bootstrap owner token (ADMIN_TOKEN or DATA_DIR/admin-token); undefined once retired
+   * with ADMIN_TOKEN_ENABLED=false, when only operators' personal tokens open the admin API.
+   */
+  adminToken?: string;
   radiusApiToken!: string;
   /** 32-byte key for encrypting passwords and secrets at rest. */
   secretKey!: Buffer;
@@ -36,6 +40,8 @@ export class AppConfig {
   sessionHistoryMonths!: number;
   /** Dead-lettered accounting packets are deleted after this many days (0 = kept forever). */
   deadLetterRetentionDays!: number;
+  /** Audit-log months older than this many whole months are dropped (0 = kept forever). */
+  auditLogMonths!: number;
   /**
    * Public base URL of this API (https://portal.example.org): the portal's own origin for its
    * CSRF check, and the scheme and host of the URL uspot signs when a router has no uamServer.

@@ -1,5 +1,6 @@
 import { applyDecorators, CanActivate, ExecutionContext, Injectable, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { OwnAuth } from '../operators/access';
 import { AppConfig } from './app-config';
 import { secretMatcher } from './tokens';
 
@@ -14,22 +15,6 @@ function headerOf(ctx: ExecutionContext, name: string): string | undefined {
 export function bearerOf(value: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(value ?? '');
   return match?.[1];
-}
-
-@Injectable()
-export class AdminGuard implements CanActivate {
-  private readonly matches: (token: string | undefined) => boolean;
-
-  constructor(config: AppConfig) {
-    this.matches = secretMatcher(config.adminToken);
-  }
-
-  canActivate(ctx: ExecutionContext): boolean {
-    if (!this.matches(bearerOf(headerOf(ctx, 'authorization')))) {
-      throw new UnauthorizedException('A valid admin bearer token is required');
-    }
-    return true;
-  }
 }
 
 /** FreeRADIUS proves itself with a shared token header set via REST-HTTP-Header. */
@@ -49,7 +34,13 @@ export class RadiusGuard implements CanActivate {
   }
 }
 
+/**
+ * An admin API controller, for the OpenAPI document: bearer authentication. The global
+ * OperatorGuard does the checking, route by route, from each route's `@Role()`.
+ */
 export const AdminApi = () =>
-  applyDecorators(UseGuards(AdminGuard), ApiBearerAuth(), ApiUnauthorizedResponse({ description: 'Missing or wrong token' }));
+  applyDecorators(ApiBearerAuth(), ApiUnauthorizedResponse({ description: 'Missing, unknown, revoked or expired token' }));
 
-export const RadiusApi = () => applyDecorators(UseGuards(RadiusGuard), ApiHeader({ name: 'X-Radius-Token', required: true }));
+/** The rlm_rest endpoints: FreeRADIUS's X-Radius-Token, not an operator's. */
+export const RadiusApi = () =>
+  applyDecorators(OwnAuth('X-Radius-Token'), UseGuards(RadiusGuard), ApiHeader({ name: 'X-Radius-Token', required: true }));

@@ -1,4 +1,4 @@
-import { parseTrustedProxies } from './trusted-proxies';
+import { clientAddress, parseTrustedProxies } from './trusted-proxies';
 
 describe('parseTrustedProxies()', () => {
   it.each([
@@ -19,4 +19,16 @@ describe('parseTrustedProxies()', () => {
   it.each(['10.0.0.1/33', 'fe80::/129', 'proxy.lan', '10.0.0.1/8/1', '10.0.0.1/x', '300.1.1.1'])('refuses %s', (list) => {
     expect(parseTrustedProxies(list)).toBeNull();
   });
+});
+
+describe('clientAddress()', () => {
+  const trusted = parseTrustedProxies('10.0.0.1,10.0.0.2')!;
+  it.each([
+    ['an untrusted peer: its own address, whatever it forwards', '203.0.113.9', '198.51.100.1', '203.0.113.9'],
+    ['a trusted proxy: the hop it names', '10.0.0.1', '198.51.100.1', '198.51.100.1'],
+    ['a v4 peer on a dual-stack socket', '::ffff:10.0.0.1', '198.51.100.1', '198.51.100.1'],
+    ['two trusted proxies: skipped from the right', '10.0.0.1', '198.51.100.1, 10.0.0.2', '198.51.100.1'],
+    ['what the client prepended is not believed', '10.0.0.1', '1.2.3.4, 198.51.100.1', '198.51.100.1'],
+    ['a trusted proxy without the header: the proxy', '10.0.0.1', undefined, '10.0.0.1'],
+  ])('%s', (_, peer, header, expected) => expect(clientAddress(peer, header, trusted)).toBe(expected));
 });

@@ -38,3 +38,19 @@ export function parseTrustedProxies(list: string | string[]): TrustedProxies | n
     },
   };
 }
+
+/**
+ * The client's address: the TCP peer, unless the peer is a trusted proxy; then
+ * X-Forwarded-For read from the right, every hop a trusted proxy added skipped, and the
+ * first address no trusted proxy vouches for is the client (a client can prepend anything).
+ */
+export function clientAddress(peer: string, forwardedFor: string | string[] | undefined, trusted: TrustedProxies): string {
+  if (!trusted.has(peer)) return plainIp(peer);
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? ''))
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  let client = peer;
+  while (trusted.has(client) && hops.length) client = hops.pop()!;
+  return plainIp(client);
+}

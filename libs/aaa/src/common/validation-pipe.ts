@@ -23,8 +23,24 @@ export class StrictValidationPipe extends ValidationPipe {
       const bad = firstUnstorable(value, metadata.data ?? metadata.type);
       if (bad) throw new BadRequestException([`${bad} must not contain a NUL character or an unpaired surrogate`]);
     }
-    return super.transform(value, metadata);
+    return withoutUndefined(await super.transform(value, metadata));
   }
+}
+
+/**
+ * DTO classes compile to class fields (ES2022), so a transformed DTO has every declared
+ * field as an own property, `undefined` where the client sent nothing. Services merge DTOs
+ * into entities (`Object.assign`): those undefineds then blanked fields in the record they
+ * answered with (a PATCH answer without `maxSessions`) and in the audit log's after-image.
+ * Absent stays absent.
+ */
+function withoutUndefined(value: unknown): unknown {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const key of Object.keys(value)) {
+      if ((value as Record<string, unknown>)[key] === undefined) delete (value as Record<string, unknown>)[key];
+    }
+  }
+  return value;
 }
 
 /** Path of the first string (or key) that PostgreSQL could not store as text. */

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AdminApi } from '../common/auth.guards';
+import { Role } from '../operators/access';
 import { PageQuery } from '../common/pagination';
 import { CreateCustomerDto, UpdateCustomerDto } from './customer.dto';
 import { CustomersService } from './customers.service';
@@ -11,23 +12,23 @@ import { CustomersService } from './customers.service';
 export class CustomersController {
   constructor(private readonly service: CustomersService) {}
 
-  @Post() create(@Body() dto: CreateCustomerDto) {
+  @Role('admin') @Post() create(@Body() dto: CreateCustomerDto) {
     return this.service.create(dto);
   }
 
-  @Get() list(@Query() q: PageQuery) {
+  @Role('readonly') @Get() list(@Query() q: PageQuery) {
     return this.service.list(q);
   }
 
-  @Get(':id') get(@Param('id', ParseUUIDPipe) id: string) {
+  @Role('readonly') @Get(':id') get(@Param('id', ParseUUIDPipe) id: string) {
     return this.service.get(id);
   }
 
-  @Patch(':id') update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateCustomerDto) {
+  @Role('admin') @Patch(':id') update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateCustomerDto) {
     return this.service.update(id, dto);
   }
 
-  @Delete(':id') @HttpCode(204) remove(@Param('id', ParseUUIDPipe) id: string) {
+  @Role('admin') @Delete(':id') @HttpCode(204) remove(@Param('id', ParseUUIDPipe) id: string) {
     return this.service.remove(id);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.service';
 import { Account } from '../accounts/account.entity';
 import { orNotFound } from '../common/db-errors';
 import { Page, PageQuery } from '../common/pagination';
@@ -17,10 +18,13 @@ export class CustomersService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly events: EventEmitter2,
     private readonly radius: AnswerCacheControl,
+    private readonly audit: AuditLog,
   ) {}
 
-  create(dto: CreateCustomerDto): Promise<Customer> {
-    return this.customers.save(this.customers.create({ name: dto.name, email: dto.email ?? null, notes: dto.notes ?? null }));
+  async create(dto: CreateCustomerDto): Promise<Customer> {
+    const saved = await this.customers.save(this.customers.create({ name: dto.name, email: dto.email ?? null, notes: dto.notes ?? null }));
+    this.audit.describe({ targetType: 'customer', targetId: saved.id, after: saved });
+    return saved;
   }
 
   async list(q: PageQuery): Promise<Page<Customer>> {
@@ -34,7 +38,10 @@ export class CustomersService {
 
   async update(id: string, dto: UpdateCustomerDto): Promise<Customer> {
     const customer = await this.get(id);
-    return this.customers.save(Object.assign(customer, dto));
+    const before = { ...customer };
+    const saved = await this.customers.save(Object.assign(customer, dto));
+    this.audit.describe({ targetType: 'customer', targetId: id, before, after: saved });
+    return saved;
   }
 
   /**
@@ -51,9 +58,17 @@ export class CustomersService {
         .where('customer_id = :id', { id })
         .returning(['id', 'username'])
         .execute();
-      const { affected } = await tx.delete(Customer, { id });
-      orNotFound(affected || null, 'Customer');
-      return (deleted.raw ?? []) as { id: string; username: string }[];
+      const customer = orNotFound(await tx.findOneBy(Customer, { id }), 'Customer');
+      await tx.delete(Customer, { id });
+      const accounts = (deleted.raw ?? []) as { id: string; username: string }[];
+      // The accounts that went with it are part of what was deleted.
+      this.audit.describe({
+        targetType: 'customer',
+        targetId: id,
+        before: { ...customer, accounts: accounts.map((a) => a.username) },
+        after: null,
+      });
+      return accounts;
     });
     for (const a of gone) {
       const event: AccountChangedEvent = { accountId: a.id, username: a.username };

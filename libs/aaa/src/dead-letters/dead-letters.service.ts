@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.service';
 import { orNotFound } from '../common/db-errors';
 import { Page } from '../common/pagination';
 import { rawQuery } from '../common/pg-fast';
@@ -48,7 +49,10 @@ export class DeadLettersService implements OnApplicationShutdown {
   private readonly count = () =>
     rawQuery<{ n: number }>(this.db, 'SELECT count(*)::int AS n FROM accounting_dead_letters', []).then((r) => r[0].n);
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditLog,
+  ) {
     countStored = this.count;
   }
 
@@ -103,8 +107,13 @@ export class DeadLettersService implements OnApplicationShutdown {
   }
 
   async remove(id: string): Promise<void> {
-    const rows = await rawQuery(this.db, 'DELETE FROM accounting_dead_letters WHERE id = $1 RETURNING id', [id]);
-    orNotFound(rows[0], 'Dead letter');
+    const rows = await rawQuery<Record<string, unknown>>(
+      this.db,
+      `WITH gone AS (DELETE FROM accounting_dead_letters WHERE id = $1 RETURNING *)
+       SELECT id::text, received_at, router_id, host(nas_ip) AS nas_ip, kind, reason, attributes FROM gone`,
+      [id],
+    );
+    this.audit.describe({ targetType: 'dead-letter', targetId: id, before: toView(orNotFound(rows[0], 'Dead letter')), after: null });
   }
 }
 

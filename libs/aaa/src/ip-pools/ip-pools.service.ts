@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.service';
 import { orNotFound, rethrowDbError } from '../common/db-errors';
 import { Page, PageQuery } from '../common/pagination';
 import { IpPool } from './ip-pool.entity';
@@ -14,13 +15,18 @@ export interface IpPoolView extends IpPool {
 
 @Injectable()
 export class IpPoolsService {
-  constructor(@InjectRepository(IpPool) private readonly pools: Repository<IpPool>) {}
+  constructor(
+    @InjectRepository(IpPool) private readonly pools: Repository<IpPool>,
+    private readonly audit: AuditLog,
+  ) {}
 
   async create(dto: CreateIpPoolDto): Promise<IpPool> {
     const cidr = parseCidr(dto.cidr)!;
     const gateway = dto.gateway ?? defaultGateway(cidr);
     if (!contains(cidr, gateway)) throw new BadRequestException('gateway must lie inside cidr');
-    return this.pools.save(this.pools.create({ name: dto.name, cidr: dto.cidr, gateway })).catch(rethrowDbError);
+    const saved = await this.pools.save(this.pools.create({ name: dto.name, cidr: dto.cidr, gateway })).catch(rethrowDbError);
+    this.audit.describe({ targetType: 'ip-pool', targetId: saved.id, after: saved });
+    return saved;
   }
 
   async list(q: PageQuery): Promise<Page<IpPoolView>> {
@@ -33,10 +39,12 @@ export class IpPoolsService {
   }
 
   async remove(id: string): Promise<void> {
+    const before = orNotFound(await this.pools.findOneBy({ id }), 'IP pool');
     const result = await this.pools.delete({ id }).catch((err) => {
       throw new ConflictException('IP pool still has accounts with addresses from it', { cause: err });
     });
     orNotFound(result.affected || null, 'IP pool');
+    this.audit.describe({ targetType: 'ip-pool', targetId: id, before, after: null });
   }
 
   /**

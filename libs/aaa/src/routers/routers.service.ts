@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.service';
 import { CredentialVault } from '../common/credential-vault';
 import { orNotFound, rethrowDbError } from '../common/db-errors';
 import { Page, PageQuery } from '../common/pagination';
@@ -31,6 +32,7 @@ export class RoutersService {
     private readonly vault: CredentialVault,
     private readonly events: EventEmitter2,
     private readonly radius: AnswerCacheControl,
+    private readonly audit: AuditLog,
   ) {}
 
   async create(dto: CreateRouterDto): Promise<RouterWithSecrets> {
@@ -48,7 +50,9 @@ export class RoutersService {
       )
       .catch(rethrowDbError);
     this.events.emit(AAA_EVENTS.routerChanged, { routerId: saved.id });
-    return { ...toRouterView(saved), radiusSecret, token };
+    const view = toRouterView(saved);
+    this.audit.describe({ targetType: 'router', targetId: saved.id, after: view, secrets: ['radiusSecret', 'token'] });
+    return { ...view, radiusSecret, token };
   }
 
   async list(q: PageQuery): Promise<Page<RouterView>> {
@@ -66,11 +70,14 @@ export class RoutersService {
 
   async update(id: string, dto: UpdateRouterDto): Promise<RouterView> {
     const router = await this.load(id);
+    const before = toRouterView(router);
     const { radiusSecret, uamSecret, ...fields } = dto;
     Object.assign(router, fields);
     if (radiusSecret) router.radiusSecretEnc = this.vault.encrypt(radiusSecret);
     if (uamSecret !== undefined) router.uamSecretEnc = uamSecret ? this.vault.encrypt(uamSecret) : null;
     const saved = await this.routers.save(router).catch(rethrowDbError);
+    const after = toRouterView(saved);
+    this.audit.describe({ targetType: 'router', targetId: id, before, after, secrets: radiusSecret ? ['radiusSecret'] : [] });
     this.events.emit(AAA_EVENTS.routerChanged, { routerId: id });
     // The vendor decides the reply attributes of every cached answer.
     await this.radius.bumpNow();
@@ -82,12 +89,15 @@ export class RoutersService {
     await this.load(id);
     const token = generateToken();
     await this.routers.update({ id }, { tokenHash: sha256Hex(token) });
+    this.audit.describe({ targetType: 'router', targetId: id, secrets: ['token'] });
     return { token };
   }
 
   async remove(id: string): Promise<void> {
+    const before = toRouterView(await this.load(id));
     const { affected } = await this.routers.delete({ id });
     orNotFound(affected || null, 'Router');
+    this.audit.describe({ targetType: 'router', targetId: id, before, after: null });
     this.events.emit(AAA_EVENTS.routerChanged, { routerId: id });
     await this.radius.bumpNow();
   }

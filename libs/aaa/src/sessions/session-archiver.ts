@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { SYSTEM_ACTOR } from '../audit/audit-context';
+import { AuditLog } from '../audit/audit-log.service';
 import { AppConfig } from '../common/app-config';
 import { Clock } from '../common/clock';
 
@@ -29,6 +31,7 @@ export class SessionArchiver {
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {}
 
   @Interval(600_000)
@@ -65,7 +68,21 @@ export class SessionArchiver {
     if (result.moved || result.dropped.length) {
       this.log.log(`moved ${result.moved} closed sessions to history; dropped ${result.dropped.join(', ') || 'no months'}`);
     }
+    await this.logged(result);
     return result;
+  }
+
+  /** Moving sessions and dropping months of history are system writes: one audit entry each per run. */
+  private async logged(result: ArchiveResult): Promise<void> {
+    const scope = { actor: SYSTEM_ACTOR('session archiver'), sourceIp: null, method: null, path: null };
+    if (result.moved) {
+      const detail = `moved ${result.moved} closed sessions to sessions_history (SESSION_ARCHIVE_AFTER_DAYS=${this.config.sessionArchiveAfterDays})`;
+      await this.audit.append(this.audit.entry(scope, { action: 'sessions.archive', targetType: 'session' }, 'ok', null, detail));
+    }
+    if (result.dropped.length) {
+      const detail = `dropped ${result.dropped.join(', ')} (SESSION_HISTORY_MONTHS=${this.config.sessionHistoryMonths})`;
+      await this.audit.append(this.audit.entry(scope, { action: 'sessions.retention', targetType: 'session' }, 'ok', null, detail));
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AdminApi } from '../common/auth.guards';
+import { Role } from '../operators/access';
 import { SessionQuery } from './session.dto';
 import { SessionsQueryService } from './sessions.query.service';
 
@@ -10,11 +11,11 @@ import { SessionsQueryService } from './sessions.query.service';
 export class SessionsController {
   constructor(private readonly service: SessionsQueryService) {}
 
-  @Get() list(@Query() q: SessionQuery) {
+  @Role('readonly') @Get() list(@Query() q: SessionQuery) {
     return this.service.list(q);
   }
 
-  @Get(':id') get(@Param('id', ParseUUIDPipe) id: string) {
+  @Role('readonly') @Get(':id') get(@Param('id', ParseUUIDPipe) id: string) {
     return this.service.get(id);
   }
 }

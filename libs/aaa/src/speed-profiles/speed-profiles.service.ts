@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.service';
 import { orNotFound, rethrowDbError } from '../common/db-errors';
 import { Page, PageQuery } from '../common/pagination';
 import { AAA_EVENTS } from '../events';
@@ -15,10 +16,13 @@ export class SpeedProfilesService {
     @InjectRepository(SpeedProfile) private readonly profiles: Repository<SpeedProfile>,
     private readonly events: EventEmitter2,
     private readonly radius: AnswerCacheControl,
+    private readonly audit: AuditLog,
   ) {}
 
-  create(dto: CreateSpeedProfileDto): Promise<SpeedProfile> {
-    return this.profiles.save(this.profiles.create(dto)).catch(rethrowDbError);
+  async create(dto: CreateSpeedProfileDto): Promise<SpeedProfile> {
+    const saved = await this.profiles.save(this.profiles.create(dto)).catch(rethrowDbError);
+    this.audit.describe({ targetType: 'speed-profile', targetId: saved.id, after: saved });
+    return saved;
   }
 
   async list(q: PageQuery): Promise<Page<SpeedProfile>> {
@@ -31,7 +35,10 @@ export class SpeedProfilesService {
   }
 
   async update(id: string, dto: UpdateSpeedProfileDto): Promise<SpeedProfile> {
-    const saved = await this.profiles.save(Object.assign(await this.get(id), dto)).catch(rethrowDbError);
+    const profile = await this.get(id);
+    const before = { ...profile };
+    const saved = await this.profiles.save(Object.assign(profile, dto)).catch(rethrowDbError);
+    this.audit.describe({ targetType: 'speed-profile', targetId: id, before, after: saved });
     this.events.emit(AAA_EVENTS.profileChanged, { profileId: id });
     // Every cached answer may carry the old rate: FreeRADIUS drops them before we answer.
     await this.radius.bumpNow();
@@ -39,8 +46,10 @@ export class SpeedProfilesService {
   }
 
   async remove(id: string): Promise<void> {
+    const before = await this.get(id);
     const { affected } = await this.profiles.delete({ id });
     orNotFound(affected || null, 'Speed profile');
+    this.audit.describe({ targetType: 'speed-profile', targetId: id, before, after: null });
     this.events.emit(AAA_EVENTS.profileChanged, { profileId: id });
     await this.radius.bumpNow();
   }

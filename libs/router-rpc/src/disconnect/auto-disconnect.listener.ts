@@ -1,7 +1,7 @@
 import { HttpException, Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
-import { AAA_EVENTS, AccountStatusChangedEvent, SessionLimitReachedEvent } from '@app/aaa';
+import { AAA_EVENTS, AccountStatusChangedEvent, AuditLog, SessionLimitReachedEvent } from '@app/aaa';
 import { DisconnectService } from './disconnect.service';
 
 /**
@@ -15,6 +15,7 @@ export class AutoDisconnectListener {
   constructor(
     private readonly disconnects: DisconnectService,
     private readonly db: DataSource,
+    private readonly audit: AuditLog,
   ) {}
 
   @OnEvent(AAA_EVENTS.accountStatusChanged)
@@ -37,7 +38,9 @@ export class AutoDisconnectListener {
 
   private async cut(sessionId: string, why: string): Promise<void> {
     try {
-      await this.disconnects.disconnect(sessionId);
+      // The system's doing, not the request that caused it: its own audit entry, with the reason.
+      const change = { action: 'sessions.disconnect', targetType: 'session', targetId: sessionId, detail: why };
+      await this.audit.system('automatic disconnect', change, () => this.disconnects.disconnect(sessionId));
       this.log.log(`session ${sessionId} disconnected: ${why}`);
     } catch (err) {
       // 409: the session ended on its own meanwhile, which is what we wanted.

@@ -7,7 +7,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { AdminApi } from '@app/aaa';
+import { AdminApi, Role } from '@app/aaa';
 import { DisconnectService } from './disconnect.service';
 
 @ApiTags('sessions')
@@ -16,6 +16,7 @@ import { DisconnectService } from './disconnect.service';
 export class DisconnectController {
   constructor(private readonly service: DisconnectService) {}
 
+  @Role('support')
   @Post(':sessionId/disconnect')
   @HttpCode(200)
   @ApiOkResponse({ description: '{sessionId, routerId, method: websocket|coa, outcome: ack, stoppedAt}' })

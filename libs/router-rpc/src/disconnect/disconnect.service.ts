@@ -1,7 +1,7 @@
 import { BadGatewayException, ConflictException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { AppConfig, CredentialVault, Router, Session } from '@app/aaa';
+import { AppConfig, AuditLog, CredentialVault, Router, Session } from '@app/aaa';
 import { RpcBus } from '../bus/rpc-bus';
 import { CoaClient, CoaTimeoutError } from '../coa/coa-client';
 import { disconnectAttributes } from './disconnect-attributes';
@@ -33,6 +33,7 @@ export class DisconnectService {
     private readonly coa: CoaClient,
     private readonly vault: CredentialVault,
     private readonly config: AppConfig,
+    private readonly audit: AuditLog,
   ) {}
 
   async disconnect(sessionId: string): Promise<DisconnectResult> {
@@ -48,7 +49,14 @@ export class DisconnectService {
     else await this.viaCoa(router, session);
 
     const stoppedAt = await this.close(session.id);
-    this.log.log(`session ${session.id} disconnected via ${useSocket ? 'websocket' : 'coa'}`);
+    const method = useSocket ? 'websocket' : 'coa';
+    this.audit.describe({
+      targetType: 'session',
+      targetId: session.id,
+      before: { stoppedAt: null, terminateCause: session.terminateCause },
+      after: { stoppedAt, terminateCause: 'Admin-Reset', username: session.username, routerId: router.id, method },
+    });
+    this.log.log(`session ${session.id} disconnected via ${method}`);
     return { sessionId: session.id, routerId: router.id, method: useSocket ? 'websocket' : 'coa', outcome: 'ack', stoppedAt };
   }
 
