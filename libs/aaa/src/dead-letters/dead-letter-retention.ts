@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { SYSTEM_ACTOR } from '../audit/audit-context';
+import { AuditLog } from '../audit/audit-log.service';
 import { AppConfig } from '../common/app-config';
 import { Clock } from '../common/clock';
 
@@ -23,6 +25,7 @@ export class DeadLetterRetention {
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {}
 
   @Interval(600_000)
@@ -31,7 +34,12 @@ export class DeadLetterRetention {
     this.running = true;
     try {
       const n = await this.prune();
-      if (n) this.log.log(`${n} dead letters older than ${this.config.deadLetterRetentionDays} days deleted`);
+      if (!n) return;
+      const detail = `deleted ${n} dead letters older than ${this.config.deadLetterRetentionDays} days (DEAD_LETTER_RETENTION_DAYS)`;
+      this.log.log(detail);
+      // A system write like the archiver's: one audit entry per run that deleted something.
+      const scope = { actor: SYSTEM_ACTOR('dead-letter retention'), sourceIp: null, method: null, path: null };
+      await this.audit.append(this.audit.entry(scope, { action: 'dead-letters.retention', targetType: 'dead-letter' }, 'ok', null, detail));
     } catch (err) {
       this.log.warn(`dead-letter retention failed: ${(err as Error).message}`);
     } finally {
