@@ -7,6 +7,7 @@ export * from './common/clock';
 export * from './common/credential-vault';
 export * from './common/backoff';
 export * from './common/db-unavailable';
+export * from './common/db-errors';
 export * from './common/pg-connect-gate';
 export * from './common/pg-notifier';
 export * from './common/pagination';

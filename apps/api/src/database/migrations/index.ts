@@ -11,6 +11,7 @@ import { ReusedSessionIds1764300000002 } from './1764300000002-reused-session-id
 import { RouterRequireMessageAuthenticator1764310000000 } from './1764310000000-router-require-message-authenticator';
 import { PortalRouterBinding1764330000000 } from './1764330000000-portal-router-binding';
 import { RouterRevokeNotify1764340000000 } from './1764340000000-router-revoke-notify';
+import { CustomerPanel1764430000000 } from './1764430000000-customer-panel';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   RouterRequireMessageAuthenticator1764310000000,
   PortalRouterBinding1764330000000,
   RouterRevokeNotify1764340000000,
+  CustomerPanel1764430000000,
 ];
