@@ -148,4 +148,326 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
       expect((await browser().signIn('dan@example.org', 'dan panel pass')).status).toBe(401);
     });
   });
+
+  describe('signing in', () => {
+    it('sets an HttpOnly, SameSite=Lax session cookie for /panel, Secure when the browser came over TLS', async () => {
+      const plain = browser();
+      const res = await plain.signIn('alice@example.org', PASSWORD);
+      expect([res.status, res.location]).toEqual([303, '/panel']);
+      const cookie = res.setCookies.find((c) => c.startsWith('panel_session='))!;
+      expect(cookie).toMatch(/^panel_session=[A-Za-z0-9_-]{43}; Path=\/panel; HttpOnly; SameSite=Lax$/);
+      const tls = browser(INSIDE, { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'panel.example.net' });
+      const secure = await tls.submit('/panel/sign-in', '/panel/sign-in', { email: 'alice@example.org', password: PASSWORD }, { origin: 'https://panel.example.net' });
+      expect(secure.setCookies.find((c) => c.startsWith('panel_session='))).toMatch(/; HttpOnly; SameSite=Lax; Secure$/);
+      // Only the hash of the cookie's token is stored.
+      const token = plain.cookies.get('panel_session')!;
+      expect(await sql(t.databaseUrl, 'SELECT 1 FROM panel_sessions WHERE id_hash = $1', [token])).toEqual([]);
+    });
+
+    it('answers an unknown email exactly as a wrong password', async () => {
+      const wrong = await browser().signIn('alice@example.org', 'not the password');
+      const unknown = await browser().signIn('nobody@example.org', 'not the password');
+      const shape = (r: { status: number; html: string; setCookies: string[] }) => ({
+        status: r.status,
+        alert: alertOf(r.html),
+        page: r.html.replace(/value="[^"]*"/g, 'value=""'),
+        cookies: r.setCookies.map((c) => c.replace(/=[^;]*/, '=')),
+      });
+      expect(shape(wrong)).toEqual(shape(unknown));
+      expect(shape(wrong)).toMatchObject({ status: 401, alert: 'Sign-in failed. Check your email and password.' });
+    });
+
+    it('locks an email after 5 failures, known or not, with the same answer; an admin unlock lifts it', async () => {
+      const erin = await customer('Erin Lockout', 'erin@example.org');
+      await setPanelPassword(erin, 'erin panel pass').expect(200);
+      for (const email of ['erin@example.org', 'ghost@example.org']) {
+        const statuses: number[] = [];
+        // Different addresses: the per-address limit is not what locks here.
+        for (let i = 0; i < 5; i++) statuses.push((await browser(`192.0.2.${i + 1}`).signIn(email, 'wrong password')).status);
+        expect(statuses).toEqual([401, 401, 401, 401, 429]);
+      }
+      const knownRight = await browser('192.0.2.50').signIn('ERIN@example.org', 'erin panel pass');
+      const unknown = await browser('192.0.2.51').signIn('ghost@example.org', 'anything at all');
+      for (const r of [knownRight, unknown]) expect([r.status, alertOf(r.html)]).toEqual([429, 'Too many failed sign-ins. Try again in 15 minutes.']);
+      expect((await t.admin().get(`/api/customers/${erin}/panel`)).body.lockedUntil).not.toBeNull();
+      await t.admin().post(`/api/customers/${erin}/panel-unlock`).expect(200);
+      expect((await browser('192.0.2.52').signIn('erin@example.org', 'erin panel pass')).location).toBe('/panel');
+      expect(audits.filter((a) => a.action === 'panel.sign_in' && a.outcome === 'locked').length).toBeGreaterThanOrEqual(4);
+    });
+
+    it('limits attempts per address: the 11th in a minute is refused, another address is not', async () => {
+      const c = browser('192.0.2.77');
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++) statuses.push((await c.signIn(`rate${i}@example.org`, 'x')).status);
+      expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+      expect(statuses[10]).toBe(429);
+      // Bob has no allowlist: these addresses may sign him in.
+      expect(alertOf((await c.signIn('bob@example.org', 'bob panel pass')).html)).toBe('Too many attempts from your address. Wait a minute, then try again.');
+      expect((await browser('192.0.2.78').signIn('bob@example.org', 'bob panel pass')).location).toBe('/panel');
+    });
+
+    it('refuses a sign-in form without its token, from another origin, or from another browser (login CSRF)', async () => {
+      const c = browser();
+      const page = await c.get('/panel/sign-in');
+      const form = { csrf: csrfOf(page.html), email: 'alice@example.org', password: PASSWORD };
+      expect((await c.post('/panel/sign-in', { ...form, csrf: '' })).status).toBe(403);
+      expect((await c.post('/panel/sign-in', form, { origin: 'https://evil.example' })).status).toBe(403);
+      expect((await browser().post('/panel/sign-in', form)).status).toBe(403);
+      expect((await c.post('/panel/sign-in', form)).location).toBe('/panel');
+    });
+
+    it('ends sessions on the server: sign-out, idle time, absolute end', async () => {
+      const c = browser();
+      await c.signIn('alice@example.org', PASSWORD);
+      const overview = await c.get('/panel');
+      const stolen = c.cookies.get('panel_session')!;
+      const out = await c.post('/panel/sign-out', { csrf: csrfOf(overview.html) });
+      expect([out.status, out.location]).toEqual([303, '/panel/sign-in?done=signed-out']);
+      expect(out.setCookies).toContainEqual(expect.stringMatching(/^panel_session=; Path=\/panel; Max-Age=0/));
+      const replay = browser();
+      replay.cookies.set('panel_session', stolen);
+      expect((await replay.get('/panel')).location).toBe('/panel/sign-in?done=ended');
+
+      for (const column of ['last_seen_at = now() - interval \'31 minutes\'', 'expires_at = now() - interval \'1 second\'']) {
+        const d = browser();
+        await d.signIn('alice@example.org', PASSWORD);
+        expect((await d.get('/panel')).status).toBe(200);
+        await sql(t.databaseUrl, `UPDATE panel_sessions SET ${column} WHERE customer_id = $1`, [ids.alice]);
+        expect((await d.get('/panel')).location).toBe('/panel/sign-in?done=ended');
+        expect(alertOf((await d.get('/panel/sign-in?done=ended')).html)).toBe('Your session has ended. Please sign in again.');
+      }
+    });
+  });
+
+
+  describe('every query is scoped by the signed-in customer', () => {
+    it('another customer’s connection, session and history are 404, like ids that do not exist, and nothing changes', async () => {
+      const bobSession = await openSession('bob.phone', 'bob-1', '10.9.0.2');
+      const alice = browser();
+      await alice.signIn('alice@example.org', PASSWORD);
+      const csrf = csrfOf((await alice.get('/panel')).html);
+      const requests = nas.requests.length;
+      const tries = [
+        await alice.get(`/panel/connections/${ids.bobPhone}`),
+        await alice.get(`/panel/connections/${randomUUID()}`),
+        await alice.get('/panel/connections/not-a-uuid'),
+        await alice.get(`/panel/history?connection=${ids.bobPhone}`),
+        await alice.post(`/panel/connections/${ids.bobPhone}/password`, { csrf, password: 'taken over!', confirm: 'taken over!' }),
+        await alice.post(`/panel/sessions/${bobSession}/disconnect`, { csrf }),
+        await alice.post(`/panel/sessions/${randomUUID()}/disconnect`, { csrf }),
+        await alice.post("/panel/sessions/1' OR '1'='1/disconnect", { csrf }),
+      ];
+      expect(tries.map((r) => r.status)).toEqual([404, 404, 404, 404, 404, 404, 404, 404]);
+      expect(new Set(tries.map((r) => alertOf(r.html)))).toEqual(new Set(['This page does not exist, or it is not yours.']));
+      expect(nas.requests.length).toBe(requests);
+      expect((await sessionRow(bobSession)).stopped_at).toBeNull();
+      expect(await devicePasswordOk('bob.phone', 'device-pw-1')).toBe(true);
+      const overview = (await alice.get('/panel')).html;
+      expect(overview).toContain('alice.home');
+      expect(overview).not.toContain('bob.phone');
+      expect((await alice.get('/panel/history')).html).not.toContain('bob.phone');
+    });
+  });
+
+  describe('B050 panel allowlist (client address from the trusted proxy’s X-Forwarded-For)', () => {
+    it('refuses sign-in from outside every allowlist the customer has, with a page that says why', async () => {
+      const outside = await browser(OUTSIDE).signIn('alice@example.org', PASSWORD);
+      expect(outside.status).toBe(403);
+      expect(outside.html).toContain('Not from this network');
+      expect(outside.html).toContain(`your address ${OUTSIDE} is not in any of them`);
+      expect(outside.setCookies.some((c) => c.startsWith('panel_session='))).toBe(false);
+      expect((await browser(INSIDE).signIn('alice@example.org', PASSWORD)).location).toBe('/panel');
+      expect(audits).toContainEqual(expect.objectContaining({ action: 'panel.sign_in', outcome: 'refused_allowlist', customerId: ids.alice, clientIp: OUTSIDE }));
+    });
+
+    it('believes X-Forwarded-For only from the trusted proxy', async () => {
+      const direct = new PanelClient(t.url, { headers: { 'x-forwarded-for': INSIDE } });
+      const res = await direct.signIn('alice@example.org', PASSWORD);
+      expect(res.status).toBe(403);
+      expect(res.html).toContain('your address 127.0.0.1 is not in any of them');
+    });
+
+    it('a session opened inside does not work from outside', async () => {
+      const c = browser(INSIDE);
+      await c.signIn('alice@example.org', PASSWORD);
+      c.headers['x-forwarded-for'] = OUTSIDE;
+      const res = await c.get('/panel');
+      expect(res.status).toBe(403);
+      expect(res.html).toContain('Not from this network');
+    });
+
+    it('a connection with an allowlist is changed only from inside it; one without, from wherever the customer is', async () => {
+      const fay = await customer('Fay Two Sites', 'fay@example.org');
+      const office = await account(fay, 'fay.office', { panelAllowlist: [OFFICE_NET] });
+      const lab = await account(fay, 'fay.lab', { panelAllowlist: ['198.51.100.0/24'] });
+      const home = await account(fay, 'fay.home');
+      await setPanelPassword(fay, 'fay panel pass').expect(200);
+      const labSession = await openSession('fay.lab', 'fay-lab-1', '10.9.0.7');
+      const c = browser(INSIDE);
+      await c.signIn('fay@example.org', 'fay panel pass');
+      const page = await c.get(`/panel/connections/${lab}`);
+      expect(page.html).toContain('You are outside the networks this connection may be changed from (198.51.100.0/24)');
+      expect(page.html).not.toContain('/password"');
+      expect(page.html).not.toContain('/disconnect"');
+      const csrf = csrfOf((await c.get('/panel')).html);
+      const change = (id: string) => c.post(`/panel/connections/${id}/password`, { csrf, password: 'new device pw', confirm: 'new device pw' });
+      const refused = await change(lab);
+      expect([refused.status, alertOf(refused.html)]).toEqual([403, 'This connection can only be changed from the networks listed for it.']);
+      expect(await devicePasswordOk('fay.lab', 'device-pw-1')).toBe(true);
+      const requests = nas.requests.length;
+      expect((await c.post(`/panel/sessions/${labSession}/disconnect`, { csrf })).status).toBe(403);
+      expect(nas.requests.length).toBe(requests);
+      expect((await sessionRow(labSession)).stopped_at).toBeNull();
+      expect((await change(office)).location).toBe(`/panel/connections/${office}?done=password`);
+      expect((await change(home)).location).toBe(`/panel/connections/${home}?done=password`);
+      expect(await devicePasswordOk('fay.office', 'new device pw')).toBe(true);
+      expect(audits).toContainEqual(
+        expect.objectContaining({ action: 'panel.device_password_changed', outcome: 'refused_allowlist', customerId: fay, target: { type: 'account', id: lab } }),
+      );
+    });
+  });
+
+  describe('managing a device', () => {
+    it('changes a device password: the next login needs the new one; bad input is refused and changes nothing', async () => {
+      const c = browser();
+      await c.signIn('alice@example.org', PASSWORD);
+      const page = await c.get(`/panel/connections/${ids.aliceHome}`);
+      const csrf = csrfOf(page.html);
+      const post = (form: Record<string, string>, headers: Record<string, string> = {}) =>
+        c.post(`/panel/connections/${ids.aliceHome}/password`, { csrf, ...form }, headers);
+      const short = await post({ password: 'short', confirm: 'short' });
+      expect([short.status, alertOf(short.html)]).toEqual([400, 'Use at least 8 characters.']);
+      expect((await post({ password: 'mismatch 1', confirm: 'mismatch 2' })).status).toBe(400);
+      expect((await post({ password: 'cross origin 1', confirm: 'cross origin 1' }, { origin: 'https://evil.example' })).status).toBe(403);
+      expect((await c.post(`/panel/connections/${ids.aliceHome}/password`, { password: 'no token 12', confirm: 'no token 12' })).status).toBe(403);
+      expect(await devicePasswordOk('alice.home', 'device-pw-1')).toBe(true);
+      const done = await post({ password: 'home device pw', confirm: 'home device pw' });
+      expect([done.status, done.location]).toEqual([303, `/panel/connections/${ids.aliceHome}?done=password`]);
+      expect(alertOf((await c.get(done.location!)).html)).toBe('The password is changed. The device logs in with the new one from now on.');
+      expect(await devicePasswordOk('alice.home', 'home device pw')).toBe(true);
+      expect(await devicePasswordOk('alice.home', 'device-pw-1')).toBe(false);
+      const entry = audits.find((a) => a.action === 'panel.device_password_changed' && a.outcome === 'success' && a.target?.id === ids.aliceHome);
+      expect(entry).toMatchObject({ customerId: ids.alice, clientIp: INSIDE, detail: 'alice.home' });
+      expect(JSON.stringify(audits)).not.toMatch(/home device pw|device-pw-1|alice panel pass/);
+    });
+
+    it('disconnects its own session through the router (RFC 5176), and says so when the router does not answer', async () => {
+      const id = await openSession('alice.home', 'alice-1', '10.9.0.3');
+      const c = browser();
+      await c.signIn('alice@example.org', PASSWORD);
+      const page = await c.get(`/panel/connections/${ids.aliceHome}`);
+      expect(page.html).toContain(`/panel/sessions/${id}/disconnect`);
+      const res = await c.post(`/panel/sessions/${id}/disconnect`, { csrf: csrfOf(page.html) });
+      expect([res.status, res.location]).toEqual([303, `/panel/connections/${ids.aliceHome}?done=disconnected`]);
+      expect(nas.requests.at(-1)!.attributes).toMatchObject({ 'User-Name': 'alice.home', 'Acct-Session-Id': 'alice-1' });
+      expect(await sessionRow(id)).toMatchObject({ terminate_cause: 'Admin-Reset' });
+      expect((await c.post(`/panel/sessions/${id}/disconnect`, { csrf: csrfOf(page.html) })).location).toBe(
+        `/panel/connections/${ids.aliceHome}?done=already_ended`,
+      );
+
+      const quiet = await openSession('alice.home', 'alice-2', '10.9.0.4');
+      nas.silent = true;
+      try {
+        const unreachable = await c.post(`/panel/sessions/${quiet}/disconnect`, { csrf: csrfOf(page.html) });
+        expect([unreachable.status, alertOf(unreachable.html)]).toEqual([503, 'The router could not be reached. Please try again later.']);
+        expect((await sessionRow(quiet)).stopped_at).toBeNull();
+      } finally {
+        nas.silent = false;
+      }
+      expect(audits).toContainEqual(
+        expect.objectContaining({ action: 'panel.session_disconnected', outcome: 'success', customerId: ids.alice, target: { type: 'session', id } }),
+      );
+    });
+  });
+
+
+  describe('history', () => {
+    it('pages closed sessions (hot table and monthly history) and spreads each session’s bytes over the days it ran', async () => {
+      const gus = await customer('Gus History', 'gus@example.org');
+      const gusVpn = await account(gus, 'gus.vpn');
+      await setPanelPassword(gus, 'gus panel pass').expect(200);
+      // Yesterday 00:00 to today 00:00 in the panel's zone is one whole day: 6 GB, all on yesterday.
+      // A session from the day before yesterday 12:00 to yesterday 12:00: 2 GB, half on each.
+      await sql(
+        t.databaseUrl,
+        `WITH z AS (SELECT (now() AT TIME ZONE $3)::date AS today)
+         INSERT INTO sessions (router_id, account_id, username, acct_session_id, started_at, last_seen_at, stopped_at, input_octets, output_octets)
+         SELECT $1, $2, 'gus.vpn', 'gus-' || n, s, e, e, io, 0 FROM z, LATERAL (VALUES
+           (1, ((today - 1)::timestamp AT TIME ZONE $3), (today::timestamp AT TIME ZONE $3), 6000000000::bigint),
+           (2, ((today - 2)::timestamp AT TIME ZONE $3) + interval '12 hours', ((today - 1)::timestamp AT TIME ZONE $3) + interval '12 hours', 2000000000::bigint)
+         ) v(n, s, e, io)`,
+        [routerId, gusVpn, t.config.panelTimeZone],
+      );
+      // 23 more closed sessions, 40 days ago (outside the chart), some moved to the history partitions.
+      await sql(
+        t.databaseUrl,
+        `INSERT INTO sessions (router_id, account_id, username, acct_session_id, started_at, last_seen_at, stopped_at, input_octets)
+         SELECT $1, $2, 'gus.vpn', 'gus-old-' || n, now() - interval '40 days', now() - interval '40 days', now() - interval '40 days' + n * interval '1 minute', 1000
+           FROM generate_series(1, 23) n`,
+        [routerId, gusVpn],
+      );
+      await sql(t.databaseUrl, `SELECT aaa_archive_sessions(now() - interval '30 days', 1000)`);
+      expect((await sql<{ n: string }>(t.databaseUrl, `SELECT count(*) AS n FROM sessions_history WHERE account_id = $1`, [gusVpn]))[0].n).toBe('23');
+
+      const c = browser();
+      await c.signIn('gus@example.org', 'gus panel pass');
+      const first = await c.get('/panel/history');
+      const bars = [...first.html.matchAll(/data-day="([\d-]+)" data-bytes="(\d+)"/g)].map((m) => [m[1], Number(m[2])] as [string, number]);
+      expect(bars).toHaveLength(30);
+      const byDay = bars.map(([, b]) => b);
+      expect(byDay.slice(-3)).toEqual([1_000_000_000, 7_000_000_000, 0]);
+      expect(byDay.slice(0, -3).every((b) => b === 0)).toBe(true);
+      expect(first.html).toContain('<svg class="chart"');
+      expect(first.html).not.toMatch(/<script/i);
+      const rows = (html: string) => (html.match(/<tr>\s*<td>gus\.vpn<\/td>/g) ?? []).length;
+      expect(rows(first.html)).toBe(20);
+      expect(first.html).toContain('Page 1 of 2');
+      const second = await c.get('/panel/history?page=2');
+      expect(rows(second.html)).toBe(5);
+      expect(second.html).toContain('rel="prev"');
+      // Past the end, or garbage: the nearest real page.
+      expect(rows((await c.get('/panel/history?page=99')).html)).toBe(5);
+      expect(rows((await c.get('/panel/history?page=abc')).html)).toBe(20);
+      expect(rows((await c.get(`/panel/history?connection=${gusVpn}`)).html)).toBe(20);
+    });
+  });
+
+  describe('pages', () => {
+    it('speak German when asked (parameter, then cookie, then Accept-Language)', async () => {
+      const c = browser(INSIDE, { 'accept-language': 'de-DE,de;q=0.9' });
+      expect((await c.get('/panel/sign-in')).html).toContain('<h1>Anmelden</h1>');
+      const en = await c.get('/panel/sign-in?lang=en');
+      expect(en.html).toContain('<h1>Sign in</h1>');
+      expect(en.setCookies).toContainEqual(expect.stringMatching(/^panel_lang=en; Path=\/panel; Max-Age=\d+; HttpOnly; SameSite=Lax$/));
+      expect((await c.get('/panel/sign-in')).html).toContain('<h1>Sign in</h1>');
+      const failed = await c.submit('/panel/sign-in?lang=de', '/panel/sign-in', { email: 'alice@example.org', password: 'falsch' });
+      expect(alertOf(failed.html)).toBe('Anmeldung fehlgeschlagen. Bitte prüfen Sie E-Mail und Passwort.');
+    });
+
+    it('carry the security headers, load nothing from elsewhere, and survive hostile form input', async () => {
+      const c = browser();
+      await c.signIn('alice@example.org', PASSWORD);
+      for (const path of ['/panel/sign-in', '/panel', `/panel/connections/${ids.aliceHome}`, '/panel/history', '/panel/nope', '/panel/assets/panel.css']) {
+        const res = await c.get(path);
+        expect(res.headers['content-security-policy']).toBe(
+          "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        );
+        expect(res.headers).toMatchObject({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin' });
+        for (const m of res.html.matchAll(/(?:src|href|action)="([^"]*)"/g)) expect(m[1]).toMatch(/^(\/panel|\?lang=|#)/);
+      }
+      const csrf = csrfOf((await c.get('/panel')).html);
+      const sealed = () => sql(t.databaseUrl, 'SELECT password_enc FROM accounts WHERE id = $1', [ids.aliceHome]);
+      const before = await sealed();
+      const hostile = [
+        await c.post('/panel/sign-in', { email: 'a\u0000b', password: 'x' }),
+        await c.postRaw('/panel/sign-in', 'email=a&email=b&password=x'),
+        await c.postRaw(`/panel/connections/${ids.aliceHome}/password`, `csrf=${csrf}&password=%ED%A0%80aaaaaaaa&confirm=x`),
+        await c.postRaw('/panel/sign-in', '{"email":{"$ne":null}}', 'application/json'),
+        await c.post(`/panel/connections/${ids.aliceHome}/password`, { csrf, password: 'a'.repeat(5000), confirm: 'a'.repeat(5000) }),
+      ];
+      expect(hostile.map((r) => r.status)).toEqual([403, 403, 400, 403, 400]);
+      expect(await sealed()).toEqual(before);
+    });
+  });
+
 });

@@ -43,6 +43,11 @@ export class PanelClient {
     });
   }
 
+  /** A POST with a body as given (repeated fields, broken encodings, JSON…). */
+  postRaw(path: string, body: string, contentType = 'application/x-www-form-urlencoded'): Promise<PanelReply> {
+    return this.send('POST', path, body, { origin: this.base, 'content-type': contentType });
+  }
+
   /** GETs `page` and posts `form` with the csrf token that page carries. */
   async submit(page: string, action: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<PanelReply> {
     const shown = await this.get(page);

@@ -94,6 +94,15 @@ export class AccountWeb {
     );
   }
 
+  /** A path the panel does not have: 404, in the customer's language, with the navigation if signed in. */
+  async unknownPath(req: WebRequest): Promise<WebResponse> {
+    const visit = await this.gate.visit(req);
+    if (!('status' in visit)) return this.notFound(visit);
+    const visitor = this.gate.visitor(req);
+    const { m } = visitor.ctx;
+    return page(404, messagePage(visitor.ctx, m.errors.notFoundHeading, m.errors.notFoundText, { href: '/panel', label: m.errors.back }), visitor.cookies);
+  }
+
   private async afterAction(
     visit: Visit,
     accountId: string | undefined,

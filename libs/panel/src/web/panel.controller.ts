@@ -130,6 +130,12 @@ export class PanelController implements OnModuleInit {
     reply.status(200).type(asset.type).header('cache-control', 'public, max-age=3600').send(asset.body);
   }
 
+  /** Any other path under /panel: the panel's own 404 page, with its headers, not the API's JSON. */
+  @Get('*')
+  async unknown(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    send(reply, await this.account.unknownPath(this.web(req)));
+  }
+
   private web(req: FastifyRequest): WebRequest {
     const object = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
     return {
