@@ -3,9 +3,10 @@
  * Served under /panel/assets/ (CSP `style-src 'self'`, `img-src 'self'`).
  */
 const CSS = `*{box-sizing:border-box}
+[hidden]{display:none!important}
 html{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:100%;line-height:1.5;color:#1b1f24;background:#f3f5f7}
 body{margin:0;padding:1rem}
-.page{max-width:60rem;margin:0 auto}
+.page{max-width:72rem;margin:0 auto}
 .narrow{max-width:26rem}
 header.top{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center;justify-content:space-between;margin-bottom:1rem}
 .brand{display:flex;gap:.6rem;align-items:center;font-weight:700;font-size:1.1rem;color:inherit;text-decoration:none}
@@ -45,10 +46,10 @@ meter{width:100%;height:1.1rem;margin-top:.35rem}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid #e1e5ea;vertical-align:middle}
 th{font-size:.85rem;color:#545d66;font-weight:600}
-td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num,td.nowrap{font-variant-numeric:tabular-nums;white-space:nowrap}
 .pager{display:flex;gap:1rem;align-items:center;margin-top:1rem}
 .chart{display:block;max-width:100%;height:auto}
-footer{max-width:60rem;margin:1rem auto;color:#545d66;font-size:.85rem;display:flex;flex-wrap:wrap;gap:.5rem 1.25rem}
+footer{margin:1rem 0;color:#545d66;font-size:.85rem;display:flex;flex-wrap:wrap;gap:.5rem 1.25rem}
 footer a{color:inherit}
 .filter{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
 .filter label{margin:0}

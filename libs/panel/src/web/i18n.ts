@@ -61,6 +61,8 @@ export interface Messages {
     dataValue: (down: string, up: string) => string;
     disconnect: string;
     cause: string;
+    /** Acct-Terminate-Cause (RFC 2866) and the causes this product writes, in words; others are shown as sent. */
+    causes: Record<string, string>;
   };
   device: {
     changeHeading: string;
@@ -172,6 +174,18 @@ const en: Messages = {
     dataValue: (down, up) => `${down} / ${up}`,
     disconnect: 'Disconnect',
     cause: 'Ended by',
+    causes: {
+      'User-Request': 'Device (logged off)',
+      'Admin-Reset': 'Disconnected from the panel or by your provider',
+      'Session-Timeout': 'Time limit',
+      'Idle-Timeout': 'Idle too long',
+      'Lost-Carrier': 'Connection lost',
+      'Lost-Service': 'Connection lost',
+      'NAS-Reboot': 'Router restarted',
+      'NAS-Request': 'Router',
+      'Session-Replaced': 'Device connected again',
+      Stale: 'No news from the router',
+    },
   },
   device: {
     changeHeading: 'Change the device password',
@@ -292,6 +306,18 @@ const de: Messages = {
     dataValue: (down, up) => `${down} / ${up}`,
     disconnect: 'Trennen',
     cause: 'Beendet durch',
+    causes: {
+      'User-Request': 'Gerät (abgemeldet)',
+      'Admin-Reset': 'Getrennt im Kundenbereich oder durch Ihren Anbieter',
+      'Session-Timeout': 'Zeitlimit',
+      'Idle-Timeout': 'Zu lange inaktiv',
+      'Lost-Carrier': 'Verbindung verloren',
+      'Lost-Service': 'Verbindung verloren',
+      'NAS-Reboot': 'Router neu gestartet',
+      'NAS-Request': 'Router',
+      'Session-Replaced': 'Gerät neu verbunden',
+      Stale: 'Keine Meldung mehr vom Router',
+    },
   },
   device: {
     changeHeading: 'Gerätepasswort ändern',

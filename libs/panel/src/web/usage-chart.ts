@@ -46,7 +46,8 @@ export function usageChart(days: DayUsage[], f: Formats, text: ChartText, id = '
   );
   const bars = days.map((d, i) => {
     const x = LEFT + i * slot + (slot - barW) / 2;
-    const label = i % 7 === 0 || i === days.length - 1;
+    // Every seventh day, counted back from today, so the last label never crowds another.
+    const label = (days.length - 1 - i) % 7 === 0;
     const h = plotH - (y(d.bytes) - TOP);
     return html`<g>
       <title>${f.day(d.day)}: ${f.bytes(d.bytes)}</title>
@@ -54,7 +55,7 @@ export function usageChart(days: DayUsage[], f: Formats, text: ChartText, id = '
         ? html`<rect class="bar" x="${x.toFixed(1)}" y="${y(d.bytes).toFixed(1)}" width="${barW.toFixed(1)}" height="${Math.max(1, h).toFixed(1)}" fill="#0b62d6" data-day="${d.day}" data-bytes="${d.bytes}" />`
         : html`<rect class="bar-empty" x="${x.toFixed(1)}" y="${(TOP + plotH - 1).toFixed(1)}" width="${barW.toFixed(1)}" height="1" fill="#c9d1d9" data-day="${d.day}" data-bytes="0" />`}
       ${label
-        ? html`<text class="axis" x="${(x + barW / 2).toFixed(1)}" y="${H - 8}" text-anchor="middle" font-size="11" fill="#545d66">${f.day(d.day)}</text>`
+        ? html`<text class="axis" x="${(i === days.length - 1 ? x + barW : x + barW / 2).toFixed(1)}" y="${H - 8}" text-anchor="${i === days.length - 1 ? 'end' : 'middle'}" font-size="11" fill="#545d66">${f.day(d.day)}</text>`
         : ''}
     </g>`;
   });

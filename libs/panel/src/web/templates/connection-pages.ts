@@ -57,16 +57,16 @@ export function openSessionsTable(ctx: PageContext, sessions: SessionView[], man
   const rows = sessions.map(
     (s) => html`<tr>
       <td>${s.router ?? '—'}</td>
-      <td>${s.mac ?? '—'}</td>
-      <td>${s.ip ?? '—'}</td>
+      <td class="nowrap">${s.mac ?? '—'}</td>
+      <td class="nowrap">${s.ip ?? '—'}</td>
       <td class="num">${f.dateTime(s.startedAt)}</td>
       <td class="num">${m.sessions.dataValue(f.bytes(s.outputOctets), f.bytes(s.inputOctets))}</td>
       <td>
         ${manageable
           ? html`<form class="inline" method="post" action="/panel/sessions/${s.id}/disconnect">
-              ${csrfField(ctx)}<button class="small danger" type="submit" aria-label="${m.sessions.disconnect} ${s.mac ?? s.ip ?? ''}">
-                ${m.sessions.disconnect}
-              </button>
+              ${csrfField(ctx)}<button class="small danger" type="submit" aria-label="${m.sessions.disconnect} ${s.mac ?? s.ip ?? ''}"
+                >${m.sessions.disconnect}</button
+              >
             </form>`
           : ''}
       </td>

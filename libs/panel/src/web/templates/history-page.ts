@@ -21,12 +21,12 @@ export function historyPage(ctx: PageContext, view: HistoryView): SafeHtml {
     (s) => html`<tr>
       <td>${s.username}</td>
       <td>${s.router ?? '—'}</td>
-      <td>${s.mac ?? '—'}</td>
-      <td>${s.ip ?? '—'}</td>
+      <td class="nowrap">${s.mac ?? '—'}</td>
+      <td class="nowrap">${s.ip ?? '—'}</td>
       <td class="num">${f.dateTime(s.startedAt)}</td>
       <td class="num">${s.stoppedAt ? f.dateTime(s.stoppedAt) : '—'}</td>
       <td class="num">${m.sessions.dataValue(f.bytes(s.outputOctets), f.bytes(s.inputOctets))}</td>
-      <td>${s.terminateCause ?? '—'}</td>
+      <td>${s.terminateCause ? (m.sessions.causes[s.terminateCause] ?? s.terminateCause) : '—'}</td>
     </tr>`,
   );
   const table = page.items.length

@@ -38,9 +38,10 @@ export function layout(ctx: PageContext, body: SafeHtml, opts: { narrow?: boolea
         <form method="post" action="/panel/sign-out">${csrfField(ctx)}<button class="link" type="submit">${m.nav.signOut}</button></form>
       </nav>`
     : '';
-  const languages = LANGS.map((l) =>
+  const languages = LANGS.map((l, i) => [
+    i ? ' · ' : '',
     l === ctx.lang ? html`<span lang="${l}">${LANG_NAMES[l]}</span>` : html`<a href="${ctx.path}?lang=${l}" lang="${l}" hreflang="${l}">${LANG_NAMES[l]}</a>`,
-  );
+  ]);
   return html`<!doctype html>
     <html lang="${ctx.lang}">
       <head>
@@ -58,11 +59,11 @@ export function layout(ctx: PageContext, body: SafeHtml, opts: { narrow?: boolea
             ${nav}
           </header>
           <main class="${opts.plain ? 'plain' : ''}">${body}</main>
+          <footer>
+            <span>${m.nav.language}: ${languages}</span>
+            ${user ? html`<span>${m.timesIn(ctx.zone)}</span>` : ''}
+          </footer>
         </div>
-        <footer>
-          <span>${m.nav.language}: ${languages}</span>
-          ${user ? html`<span>${m.timesIn(ctx.zone)}</span>` : ''}
-        </footer>
       </body>
     </html> `;
 }
