@@ -51,7 +51,13 @@ describe('customer panel in headless Chromium, with FreeRADIUS and a router', ()
   const login = async (username: string, password: string, mac: string) =>
     (
       await radclient(fr.authPort, 'auth', SECRET, [
-        attrLines({ 'Packet-Src-IP-Address': NAS_IP, 'NAS-Identifier': 'erika-mt', 'User-Name': username, 'User-Password': password, 'Calling-Station-Id': mac }),
+        attrLines({
+          'Packet-Src-IP-Address': NAS_IP,
+          'NAS-Identifier': 'erika-mt',
+          'User-Name': username,
+          'User-Password': password,
+          'Calling-Station-Id': mac,
+        }),
       ])
     )[0]?.code;
 
@@ -71,9 +77,18 @@ describe('customer panel in headless Chromium, with FreeRADIUS and a router', ()
     const admin = t.admin();
     await admin
       .post('/api/routers')
-      .send({ name: 'Erika Home Router', vendor: 'mikrotik', nasIdentifier: 'erika-mt', nasIp: NAS_IP, coaPort: nas.port, radiusSecret: SECRET })
+      .send({
+        name: 'Erika Home Router',
+        vendor: 'mikrotik',
+        nasIdentifier: 'erika-mt',
+        nasIp: NAS_IP,
+        coaPort: nas.port,
+        radiusSecret: SECRET,
+      })
       .expect(201);
-    const profile = (await admin.post('/api/speed-profiles').send({ name: 'Home 50', downloadKbps: 50_000, uploadKbps: 10_000 }).expect(201)).body.id;
+    const profile = (
+      await admin.post('/api/speed-profiles').send({ name: 'Home 50', downloadKbps: 50_000, uploadKbps: 10_000 }).expect(201)
+    ).body.id;
     const pool = (await admin.post('/api/ip-pools').send({ name: 'erika-pool', cidr: '10.77.0.0/24' }).expect(201)).body.id;
     ids.customer = (await admin.post('/api/customers').send({ name: 'Erika Mustermann', email: 'erika@example.org' }).expect(201)).body.id;
     for (const [username, extra] of [
@@ -90,7 +105,13 @@ describe('customer panel in headless Chromium, with FreeRADIUS and a router', ()
     // Real accounting through FreeRADIUS: the laptop is online with 1.5 GB; the office had a
     // session that ended (250 MB) and has one open now.
     const start = (user: string, id: string, mac: string) =>
-      acct({ 'Acct-Status-Type': 'Start', 'User-Name': user, 'Acct-Session-Id': id, 'Framed-IP-Address': ips[user], 'Calling-Station-Id': mac });
+      acct({
+        'Acct-Status-Type': 'Start',
+        'User-Name': user,
+        'Acct-Session-Id': id,
+        'Framed-IP-Address': ips[user],
+        'Calling-Station-Id': mac,
+      });
     for (const [code] of [
       await start('erika.laptop', 'L-1', LAPTOP_MAC),
       await acct({
@@ -124,7 +145,15 @@ describe('customer panel in headless Chromium, with FreeRADIUS and a router', ()
     nas.addSession({ 'User-Name': 'erika.office', 'Acct-Session-Id': 'O-2', 'Framed-IP-Address': ips['erika.office'] });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 90_000);
 
@@ -139,7 +168,11 @@ describe('customer panel in headless Chromium, with FreeRADIUS and a router', ()
 
   /** A desktop-sized page at `clientIp` that records CSP violations, script errors and failed loads. */
   const open = async (clientIp: string, locale = 'en-GB'): Promise<{ context: BrowserContext; page: Page; errors: string[] }> => {
-    const context = await browser!.newContext({ viewport: { width: 1100, height: 900 }, locale, extraHTTPHeaders: { 'x-forwarded-for': clientIp } });
+    const context = await browser!.newContext({
+      viewport: { width: 1100, height: 900 },
+      locale,
+      extraHTTPHeaders: { 'x-forwarded-for': clientIp },
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
@@ -167,7 +200,10 @@ describe('customer panel in headless Chromium, with FreeRADIUS and a router', ()
     await page.getByRole('heading', { name: 'Set your password' }).waitFor();
     await page.getByLabel('New password', { exact: true }).fill(PANEL_PASSWORD);
     await page.getByLabel('New password again').fill(PANEL_PASSWORD);
-    await Promise.all([page.waitForURL(/\/panel\/sign-in\?done=password-set$/), page.getByRole('button', { name: 'Save password' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/panel\/sign-in\?done=password-set$/),
+      page.getByRole('button', { name: 'Save password' }).click(),
+    ]);
     await page.getByRole('status').filter({ hasText: 'Your password is set. Sign in with it.' }).waitFor();
     await page.getByLabel('Email').fill('erika@example.org');
     await page.getByLabel('Password').fill(PANEL_PASSWORD);
@@ -210,13 +246,18 @@ describe('customer panel in headless Chromium, with FreeRADIUS and a router', ()
     // Disconnect the laptop's session: a Disconnect-Request to the router, the session closed.
     await page.getByRole('link', { name: 'Connections' }).click();
     const before = nas.requests.length;
-    await card(page, 'erika.laptop').getByRole('button', { name: /^Disconnect/ }).click();
+    await card(page, 'erika.laptop')
+      .getByRole('button', { name: /^Disconnect/ })
+      .click();
     await page.getByRole('status').filter({ hasText: 'The session was disconnected.' }).waitFor();
     expect(nas.requests.slice(before).map((r) => r.attributes)).toEqual([
       expect.objectContaining({ 'User-Name': 'erika.laptop', 'Acct-Session-Id': 'L-1', 'Framed-IP-Address': ips['erika.laptop'] }),
     ]);
     expect(nas.sessions.map((s) => s['Acct-Session-Id'])).toEqual(['O-2']);
-    const [closed] = await sql<{ terminate_cause: string }>(t.databaseUrl, `SELECT terminate_cause FROM sessions WHERE acct_session_id = 'L-1'`);
+    const [closed] = await sql<{ terminate_cause: string }>(
+      t.databaseUrl,
+      `SELECT terminate_cause FROM sessions WHERE acct_session_id = 'L-1'`,
+    );
     expect(closed.terminate_cause).toBe('Admin-Reset');
     // Back on the laptop's page, which has no open session left.
     await page.getByText('No open sessions.').waitFor();
@@ -230,7 +271,10 @@ describe('customer panel in headless Chromium, with FreeRADIUS and a router', ()
     const rows = page.locator('section[aria-labelledby="closed-heading"] tbody tr');
     expect(await rows.count()).toBe(2);
     expect(await rows.allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringContaining('Disconnected from the panel or by your provider'), expect.stringContaining('Device (logged off)')]),
+      expect.arrayContaining([
+        expect.stringContaining('Disconnected from the panel or by your provider'),
+        expect.stringContaining('Device (logged off)'),
+      ]),
     );
     await screenshot(page, 'history');
 
@@ -255,7 +299,10 @@ describe('customer panel in headless Chromium, with FreeRADIUS and a router', ()
     await page.getByLabel('Passwort').fill(PANEL_PASSWORD);
     await page.getByRole('button', { name: 'Anmelden' }).click();
     await page.getByRole('heading', { name: 'Nicht aus diesem Netz' }).waitFor();
-    await page.getByRole('alert').filter({ hasText: `Ihre Adresse ${ELSEWHERE} liegt in keinem davon` }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: `Ihre Adresse ${ELSEWHERE} liegt in keinem davon` })
+      .waitFor();
     await screenshot(page, 'allowlist');
     expect(await context.cookies()).not.toContainEqual(expect.objectContaining({ name: 'panel_session' }));
     // 403 for the refused sign-in is a "failed load" the page shows on purpose.

@@ -3,7 +3,6 @@ import { PANEL_AUDIT, PanelAddressLimiter, PanelAuditEntry, PasswordHasher } fro
 import { alertOf, csrfOf, PanelClient } from './support/panel-client';
 import { radiusCall } from './support/rlm-rest';
 import { TestNas } from './support/rpc-nas';
-import { waitFor } from './support/rpc-helpers';
 import { sql } from './support/test-db';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -43,7 +42,10 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
         .expect(201)
     ).body.id as string;
   const setPanelPassword = (customerId: string, password = PASSWORD, email?: string) =>
-    t.admin().post(`/api/customers/${customerId}/panel-password`).send({ password, ...(email ? { email } : {}) });
+    t
+      .admin()
+      .post(`/api/customers/${customerId}/panel-password`)
+      .send({ password, ...(email ? { email } : {}) });
   const openSession = async (username: string, sessionId: string, ip: string) => {
     await radiusCall(t.url, 'accounting', NAS_IP, {
       'User-Name': username,
@@ -57,7 +59,13 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
     return row.id;
   };
   const sessionRow = async (id: string) =>
-    (await sql<{ stopped_at: Date | null; terminate_cause: string | null }>(t.databaseUrl, 'SELECT stopped_at, terminate_cause FROM sessions WHERE id = $1', [id]))[0];
+    (
+      await sql<{ stopped_at: Date | null; terminate_cause: string | null }>(
+        t.databaseUrl,
+        'SELECT stopped_at, terminate_cause FROM sessions WHERE id = $1',
+        [id],
+      )
+    )[0];
   const devicePasswordOk = async (username: string, password: string) =>
     (await radiusCall(t.url, 'authorize', NAS_IP, { 'User-Name': username, 'User-Password': password })).status === 200;
 
@@ -94,9 +102,17 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
   describe('admin API', () => {
     it('sets a password with the customer’s email, reports the sign-in, and never returns the hash', async () => {
       const res = await t.admin().get(`/api/customers/${ids.alice}/panel`).expect(200);
-      expect(res.body).toMatchObject({ customerId: ids.alice, enabled: true, email: 'alice@example.org', passwordSet: true, lockedUntil: null });
+      expect(res.body).toMatchObject({
+        customerId: ids.alice,
+        enabled: true,
+        email: 'alice@example.org',
+        passwordSet: true,
+        lockedUntil: null,
+      });
       expect(JSON.stringify(res.body)).not.toMatch(/scrypt|hash/i);
-      const [row] = await sql<{ password_hash: string }>(t.databaseUrl, 'SELECT password_hash FROM panel_logins WHERE customer_id = $1', [ids.alice]);
+      const [row] = await sql<{ password_hash: string }>(t.databaseUrl, 'SELECT password_hash FROM panel_logins WHERE customer_id = $1', [
+        ids.alice,
+      ]);
       expect(row.password_hash).toMatch(/^\$scrypt\$ln=\d+,r=8,p=1\$/);
       expect(row.password_hash).not.toContain(PASSWORD);
     });
@@ -125,15 +141,33 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
       const form = await c.get(path);
       expect(form.status).toBe(200);
       const token = new URL(second.url).searchParams.get('token')!;
-      const mismatch = await c.post('/panel/invite', { csrf: csrfOf(form.html), token, password: 'carol panel pass', confirm: 'carol panel pasS' });
+      const mismatch = await c.post('/panel/invite', {
+        csrf: csrfOf(form.html),
+        token,
+        password: 'carol panel pass',
+        confirm: 'carol panel pasS',
+      });
       expect([mismatch.status, alertOf(mismatch.html)]).toEqual([400, 'The two passwords differ.']);
-      const set = await c.post('/panel/invite', { csrf: csrfOf(form.html), token, password: 'carol panel pass', confirm: 'carol panel pass' });
+      const set = await c.post('/panel/invite', {
+        csrf: csrfOf(form.html),
+        token,
+        password: 'carol panel pass',
+        confirm: 'carol panel pass',
+      });
       expect([set.status, set.location]).toEqual([303, '/panel/sign-in?done=password-set']);
       expect((await c.get(path)).status).toBe(404);
-      const again = await c.post('/panel/invite', { csrf: csrfOf(form.html), token, password: 'other panel pass', confirm: 'other panel pass' });
+      const again = await c.post('/panel/invite', {
+        csrf: csrfOf(form.html),
+        token,
+        password: 'other panel pass',
+        confirm: 'other panel pass',
+      });
       expect(again.status).toBe(404);
       expect((await c.signIn('carol@example.org', 'carol panel pass')).location).toBe('/panel');
-      expect((await t.admin().get(`/api/customers/${carol}/panel`).expect(200)).body).toMatchObject({ passwordSet: true, inviteExpiresAt: null });
+      expect((await t.admin().get(`/api/customers/${carol}/panel`).expect(200)).body).toMatchObject({
+        passwordSet: true,
+        inviteExpiresAt: null,
+      });
     });
 
     it('revoking access signs the customer out everywhere and refuses the next sign-in', async () => {
@@ -157,7 +191,12 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
       const cookie = res.setCookies.find((c) => c.startsWith('panel_session='))!;
       expect(cookie).toMatch(/^panel_session=[A-Za-z0-9_-]{43}; Path=\/panel; HttpOnly; SameSite=Lax$/);
       const tls = browser(INSIDE, { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'panel.example.net' });
-      const secure = await tls.submit('/panel/sign-in', '/panel/sign-in', { email: 'alice@example.org', password: PASSWORD }, { origin: 'https://panel.example.net' });
+      const secure = await tls.submit(
+        '/panel/sign-in',
+        '/panel/sign-in',
+        { email: 'alice@example.org', password: PASSWORD },
+        { origin: 'https://panel.example.net' },
+      );
       expect(secure.setCookies.find((c) => c.startsWith('panel_session='))).toMatch(/; HttpOnly; SameSite=Lax; Secure$/);
       // Only the hash of the cookie's token is stored.
       const token = plain.cookies.get('panel_session')!;
@@ -188,7 +227,8 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
       }
       const knownRight = await browser('192.0.2.50').signIn('ERIN@example.org', 'erin panel pass');
       const unknown = await browser('192.0.2.51').signIn('ghost@example.org', 'anything at all');
-      for (const r of [knownRight, unknown]) expect([r.status, alertOf(r.html)]).toEqual([429, 'Too many failed sign-ins. Try again in 15 minutes.']);
+      for (const r of [knownRight, unknown])
+        expect([r.status, alertOf(r.html)]).toEqual([429, 'Too many failed sign-ins. Try again in 15 minutes.']);
       expect((await t.admin().get(`/api/customers/${erin}/panel`)).body.lockedUntil).not.toBeNull();
       await t.admin().post(`/api/customers/${erin}/panel-unlock`).expect(200);
       expect((await browser('192.0.2.52').signIn('erin@example.org', 'erin panel pass')).location).toBe('/panel');
@@ -202,7 +242,9 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
       expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
       expect(statuses[10]).toBe(429);
       // Bob has no allowlist: these addresses may sign him in.
-      expect(alertOf((await c.signIn('bob@example.org', 'bob panel pass')).html)).toBe('Too many attempts from your address. Wait a minute, then try again.');
+      expect(alertOf((await c.signIn('bob@example.org', 'bob panel pass')).html)).toBe(
+        'Too many attempts from your address. Wait a minute, then try again.',
+      );
       expect((await browser('192.0.2.78').signIn('bob@example.org', 'bob panel pass')).location).toBe('/panel');
     });
 
@@ -228,7 +270,7 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
       replay.cookies.set('panel_session', stolen);
       expect((await replay.get('/panel')).location).toBe('/panel/sign-in?done=ended');
 
-      for (const column of ['last_seen_at = now() - interval \'31 minutes\'', 'expires_at = now() - interval \'1 second\'']) {
+      for (const column of ["last_seen_at = now() - interval '31 minutes'", "expires_at = now() - interval '1 second'"]) {
         const d = browser();
         await d.signIn('alice@example.org', PASSWORD);
         expect((await d.get('/panel')).status).toBe(200);
@@ -238,7 +280,6 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
       }
     });
   });
-
 
   describe('every query is scoped by the signed-in customer', () => {
     it('another customer’s connection, session and history are 404, like ids that do not exist, and nothing changes', async () => {
@@ -277,7 +318,9 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
       expect(outside.html).toContain(`your address ${OUTSIDE} is not in any of them`);
       expect(outside.setCookies.some((c) => c.startsWith('panel_session='))).toBe(false);
       expect((await browser(INSIDE).signIn('alice@example.org', PASSWORD)).location).toBe('/panel');
-      expect(audits).toContainEqual(expect.objectContaining({ action: 'panel.sign_in', outcome: 'refused_allowlist', customerId: ids.alice, clientIp: OUTSIDE }));
+      expect(audits).toContainEqual(
+        expect.objectContaining({ action: 'panel.sign_in', outcome: 'refused_allowlist', customerId: ids.alice, clientIp: OUTSIDE }),
+      );
     });
 
     it('believes X-Forwarded-For only from the trusted proxy', async () => {
@@ -310,9 +353,13 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
       expect(page.html).not.toContain('/password"');
       expect(page.html).not.toContain('/disconnect"');
       const csrf = csrfOf((await c.get('/panel')).html);
-      const change = (id: string) => c.post(`/panel/connections/${id}/password`, { csrf, password: 'new device pw', confirm: 'new device pw' });
+      const change = (id: string) =>
+        c.post(`/panel/connections/${id}/password`, { csrf, password: 'new device pw', confirm: 'new device pw' });
       const refused = await change(lab);
-      expect([refused.status, alertOf(refused.html)]).toEqual([403, 'This connection can only be changed from the networks listed for it.']);
+      expect([refused.status, alertOf(refused.html)]).toEqual([
+        403,
+        'This connection can only be changed from the networks listed for it.',
+      ]);
       expect(await devicePasswordOk('fay.lab', 'device-pw-1')).toBe(true);
       const requests = nas.requests.length;
       expect((await c.post(`/panel/sessions/${labSession}/disconnect`, { csrf })).status).toBe(403);
@@ -322,7 +369,12 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
       expect((await change(home)).location).toBe(`/panel/connections/${home}?done=password`);
       expect(await devicePasswordOk('fay.office', 'new device pw')).toBe(true);
       expect(audits).toContainEqual(
-        expect.objectContaining({ action: 'panel.device_password_changed', outcome: 'refused_allowlist', customerId: fay, target: { type: 'account', id: lab } }),
+        expect.objectContaining({
+          action: 'panel.device_password_changed',
+          outcome: 'refused_allowlist',
+          customerId: fay,
+          target: { type: 'account', id: lab },
+        }),
       );
     });
   });
@@ -339,14 +391,18 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
       expect([short.status, alertOf(short.html)]).toEqual([400, 'Use at least 8 characters.']);
       expect((await post({ password: 'mismatch 1', confirm: 'mismatch 2' })).status).toBe(400);
       expect((await post({ password: 'cross origin 1', confirm: 'cross origin 1' }, { origin: 'https://evil.example' })).status).toBe(403);
-      expect((await c.post(`/panel/connections/${ids.aliceHome}/password`, { password: 'no token 12', confirm: 'no token 12' })).status).toBe(403);
+      expect(
+        (await c.post(`/panel/connections/${ids.aliceHome}/password`, { password: 'no token 12', confirm: 'no token 12' })).status,
+      ).toBe(403);
       expect(await devicePasswordOk('alice.home', 'device-pw-1')).toBe(true);
       const done = await post({ password: 'home device pw', confirm: 'home device pw' });
       expect([done.status, done.location]).toEqual([303, `/panel/connections/${ids.aliceHome}?done=password`]);
       expect(alertOf((await c.get(done.location!)).html)).toBe('The password is changed. The device logs in with the new one from now on.');
       expect(await devicePasswordOk('alice.home', 'home device pw')).toBe(true);
       expect(await devicePasswordOk('alice.home', 'device-pw-1')).toBe(false);
-      const entry = audits.find((a) => a.action === 'panel.device_password_changed' && a.outcome === 'success' && a.target?.id === ids.aliceHome);
+      const entry = audits.find(
+        (a) => a.action === 'panel.device_password_changed' && a.outcome === 'success' && a.target?.id === ids.aliceHome,
+      );
       expect(entry).toMatchObject({ customerId: ids.alice, clientIp: INSIDE, detail: 'alice.home' });
       expect(JSON.stringify(audits)).not.toMatch(/home device pw|device-pw-1|alice panel pass/);
     });
@@ -375,11 +431,15 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
         nas.silent = false;
       }
       expect(audits).toContainEqual(
-        expect.objectContaining({ action: 'panel.session_disconnected', outcome: 'success', customerId: ids.alice, target: { type: 'session', id } }),
+        expect.objectContaining({
+          action: 'panel.session_disconnected',
+          outcome: 'success',
+          customerId: ids.alice,
+          target: { type: 'session', id },
+        }),
       );
     });
   });
-
 
   describe('history', () => {
     it('pages closed sessions (hot table and monthly history) and spreads each session’s bytes over the days it ran', async () => {
@@ -407,7 +467,9 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
         [routerId, gusVpn],
       );
       await sql(t.databaseUrl, `SELECT aaa_archive_sessions(now() - interval '30 days', 1000)`);
-      expect((await sql<{ n: string }>(t.databaseUrl, `SELECT count(*) AS n FROM sessions_history WHERE account_id = $1`, [gusVpn]))[0].n).toBe('23');
+      expect(
+        (await sql<{ n: string }>(t.databaseUrl, `SELECT count(*) AS n FROM sessions_history WHERE account_id = $1`, [gusVpn]))[0].n,
+      ).toBe('23');
 
       const c = browser();
       await c.signIn('gus@example.org', 'gus panel pass');
@@ -447,12 +509,23 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
     it('carry the security headers, load nothing from elsewhere, and survive hostile form input', async () => {
       const c = browser();
       await c.signIn('alice@example.org', PASSWORD);
-      for (const path of ['/panel/sign-in', '/panel', `/panel/connections/${ids.aliceHome}`, '/panel/history', '/panel/nope', '/panel/assets/panel.css']) {
+      for (const path of [
+        '/panel/sign-in',
+        '/panel',
+        `/panel/connections/${ids.aliceHome}`,
+        '/panel/history',
+        '/panel/nope',
+        '/panel/assets/panel.css',
+      ]) {
         const res = await c.get(path);
         expect(res.headers['content-security-policy']).toBe(
           "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         );
-        expect(res.headers).toMatchObject({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin' });
+        expect(res.headers).toMatchObject({
+          'x-frame-options': 'DENY',
+          'x-content-type-options': 'nosniff',
+          'referrer-policy': 'same-origin',
+        });
         for (const m of res.html.matchAll(/(?:src|href|action)="([^"]*)"/g)) expect(m[1]).toMatch(/^(\/panel|\?lang=|#)/);
       }
       const csrf = csrfOf((await c.get('/panel')).html);
@@ -469,5 +542,4 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
       expect(await sealed()).toEqual(before);
     });
   });
-
 });

@@ -107,7 +107,10 @@ export class EnvSchema {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(720) PANEL_INVITE_HOURS?: number;
   @IsOptional()
   @Transform(emptyToUndefined)
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'PANEL_INVITE_WEBHOOK must be an http(s) URL' })
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'PANEL_INVITE_WEBHOOK must be an http(s) URL' },
+  )
   PANEL_INVITE_WEBHOOK?: string;
   @IsOptional()
   @Transform(emptyToUndefined)

@@ -52,7 +52,10 @@ export class WebhookInviteDelivery implements InviteDelivery {
       return this.failed(`the webhook answered ${res.status}`, message);
     } catch (err) {
       const timeout = (err as Error)?.name === 'TimeoutError';
-      return this.failed(timeout ? `the webhook did not answer within ${TIMEOUT_MS / 1000} s` : 'the webhook could not be reached', message);
+      return this.failed(
+        timeout ? `the webhook did not answer within ${TIMEOUT_MS / 1000} s` : 'the webhook could not be reached',
+        message,
+      );
     }
   }
 

@@ -120,7 +120,7 @@ export class PanelAccessService {
     if (existing) return existing.email;
     const customer = known ?? (await this.customer(customerId, tx));
     const email = panelEmail(customer.email);
-    if (!email) throw new BadRequestException("The customer has no email usable for sign-in: give one in email (ASCII)");
+    if (!email) throw new BadRequestException('The customer has no email usable for sign-in: give one in email (ASCII)');
     return email;
   }
 

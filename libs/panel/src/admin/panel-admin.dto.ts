@@ -8,8 +8,7 @@ const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
 /** What panelEmail() accepts, for the document; the service normalises (trim, lower case). */
 const EMAIL_RE = /^\s*[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,190}\s*$/;
 
-const EmailField = () =>
-  Matches(EMAIL_RE, { message: 'email must be an email address in ASCII (the panel sign-in name)' });
+const EmailField = () => Matches(EMAIL_RE, { message: 'email must be an email address in ASCII (the panel sign-in name)' });
 
 export class SetPanelPasswordDto {
   @ApiProperty({ minLength: PANEL_PASSWORD_MIN, maxLength: PASSWORD_MAX, writeOnly: true })

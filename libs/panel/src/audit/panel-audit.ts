@@ -8,11 +8,7 @@ import { Injectable, Logger } from '@nestjs/common';
  * Entries never carry a password, token or cookie.
  */
 export type PanelAction =
-  | 'panel.sign_in'
-  | 'panel.sign_out'
-  | 'panel.invite_accepted'
-  | 'panel.device_password_changed'
-  | 'panel.session_disconnected';
+  'panel.sign_in' | 'panel.sign_out' | 'panel.invite_accepted' | 'panel.device_password_changed' | 'panel.session_disconnected';
 
 export type PanelOutcome = 'success' | 'failed' | 'locked' | 'rate_limited' | 'refused_allowlist' | 'refused_router' | 'not_found';
 

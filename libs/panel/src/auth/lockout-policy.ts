@@ -30,9 +30,7 @@ export function afterFailure(state: FailureState | null, now: Date, policy: Lock
   // A failure that raced the one which locked (both checked before it) leaves the lock as it is.
   if (state && lockedAt(state, now)) return state;
   const fresh =
-    !state ||
-    (state.lockedUntil !== null && state.lockedUntil <= now) ||
-    now.getTime() - state.firstFailureAt.getTime() >= policy.windowMs;
+    !state || (state.lockedUntil !== null && state.lockedUntil <= now) || now.getTime() - state.firstFailureAt.getTime() >= policy.windowMs;
   const failures = fresh ? 1 : state.failures + 1;
   const firstFailureAt = fresh ? now : state.firstFailureAt;
   const lockedUntil = failures >= policy.maxFailures ? new Date(now.getTime() + policy.lockMs) : null;

@@ -18,10 +18,7 @@ import { SignInLockout } from './sign-in-lockout.service';
  * correct password learns about the allowlist.
  */
 export type SignInResult =
-  | { kind: 'ok'; token: string; customerId: string }
-  | { kind: 'failed' }
-  | { kind: 'locked' }
-  | { kind: 'not_allowed'; clientIp: string };
+  { kind: 'ok'; token: string; customerId: string } | { kind: 'failed' } | { kind: 'locked' } | { kind: 'not_allowed'; clientIp: string };
 
 @Injectable()
 export class SignInService {
@@ -54,7 +51,9 @@ export class SignInService {
       return { kind: locked ? 'locked' : 'failed' };
     }
     await this.lockout.clear(key);
-    const connections = await this.db.getRepository(Account).find({ where: { customerId: login.customerId }, select: { panelAllowlist: true } });
+    const connections = await this.db
+      .getRepository(Account)
+      .find({ where: { customerId: login.customerId }, select: { panelAllowlist: true } });
     if (!signInAllowed(clientIp, connections)) {
       await record('refused_allowlist');
       return { kind: 'not_allowed', clientIp };
@@ -98,7 +97,9 @@ export class SignInService {
       });
       if (!invite) return null;
       await tx.getRepository(PanelInvite).update({ tokenHash: invite.tokenHash }, { usedAt: now });
-      const { affected } = await tx.getRepository(PanelLogin).update({ customerId: invite.customerId }, { passwordHash: hash, passwordSetAt: now });
+      const { affected } = await tx
+        .getRepository(PanelLogin)
+        .update({ customerId: invite.customerId }, { passwordHash: hash, passwordSetAt: now });
       return affected ? invite.customerId : null;
     });
     if (!customerId) return false;

@@ -73,7 +73,9 @@ export class CustomerView implements OnModuleInit {
       await this.db.query('SELECT now() AT TIME ZONE $1', [this.timeZone]);
     } catch (err) {
       if ((err as { driverError?: { code?: string } })?.driverError?.code !== '22023') return;
-      this.log.warn(`PostgreSQL does not know the time zone ${JSON.stringify(this.timeZone)} (PANEL_TIME_ZONE): the panel counts days in UTC`);
+      this.log.warn(
+        `PostgreSQL does not know the time zone ${JSON.stringify(this.timeZone)} (PANEL_TIME_ZONE): the panel counts days in UTC`,
+      );
       this.timeZone = 'UTC';
     }
   }
@@ -100,7 +102,9 @@ export class CustomerView implements OnModuleInit {
       expiresAt: a.expiresAt,
       quotaBytes: a.quotaBytes,
       usedBytes: a.usedBytes,
-      speed: a.speedProfile ? { name: a.speedProfile.name, downloadKbps: a.speedProfile.downloadKbps, uploadKbps: a.speedProfile.uploadKbps } : null,
+      speed: a.speedProfile
+        ? { name: a.speedProfile.name, downloadKbps: a.speedProfile.downloadKbps, uploadKbps: a.speedProfile.uploadKbps }
+        : null,
       panelAllowlist: a.panelAllowlist,
     }));
   }

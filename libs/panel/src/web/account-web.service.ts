@@ -100,7 +100,11 @@ export class AccountWeb {
     if (!('status' in visit)) return this.notFound(visit);
     const visitor = this.gate.visitor(req);
     const { m } = visitor.ctx;
-    return page(404, messagePage(visitor.ctx, m.errors.notFoundHeading, m.errors.notFoundText, { href: '/panel', label: m.errors.back }), visitor.cookies);
+    return page(
+      404,
+      messagePage(visitor.ctx, m.errors.notFoundHeading, m.errors.notFoundText, { href: '/panel', label: m.errors.back }),
+      visitor.cookies,
+    );
   }
 
   private async afterAction(
@@ -137,7 +141,11 @@ export class AccountWeb {
   /** Another customer's id and an id that does not exist look the same. */
   private notFound(visit: Visit): WebResponse {
     const { m } = visit.ctx;
-    return page(404, messagePage(visit.ctx, m.errors.notFoundHeading, m.errors.notFoundText, { href: '/panel', label: m.errors.back }), visit.cookies);
+    return page(
+      404,
+      messagePage(visit.ctx, m.errors.notFoundHeading, m.errors.notFoundText, { href: '/panel', label: m.errors.back }),
+      visit.cookies,
+    );
   }
 
   private doneFlash(visit: Visit, done: Done): Flash {

@@ -93,7 +93,11 @@ export class AuthWeb {
     const token = this.token(req.body);
     if (!token) return this.inviteInvalid(visitor);
     const again = (status: number, text: string) =>
-      page(status, invitePage(visitor.ctx, { csrf: this.gate.preForm(req, visitor), token, min: PANEL_PASSWORD_MIN, flash: { kind: 'error', text } }), visitor.cookies);
+      page(
+        status,
+        invitePage(visitor.ctx, { csrf: this.gate.preForm(req, visitor), token, min: PANEL_PASSWORD_MIN, flash: { kind: 'error', text } }),
+        visitor.cookies,
+      );
     if (!this.gate.preFormOk(req)) return again(403, m.signIn.formExpired);
     if (!this.limiter.take(visitor.clientIp)) return again(429, m.signIn.rateLimited);
     const password = field(req.body, 'password', 1024);
@@ -110,7 +114,11 @@ export class AuthWeb {
 
   private inviteInvalid(visitor: Visitor): WebResponse {
     const { m } = visitor.ctx;
-    return page(404, messagePage(visitor.ctx, m.invite.invalidHeading, m.invite.invalidText, { href: '/panel/sign-in', label: m.signIn.heading }), visitor.cookies);
+    return page(
+      404,
+      messagePage(visitor.ctx, m.invite.invalidHeading, m.invite.invalidText, { href: '/panel/sign-in', label: m.signIn.heading }),
+      visitor.cookies,
+    );
   }
 
   private form(status: number, req: WebRequest, visitor: Visitor, flash?: Flash, email?: string): WebResponse {
@@ -120,6 +128,10 @@ export class AuthWeb {
 
   private expired(visitor: Visitor): WebResponse {
     const { m } = visitor.ctx;
-    return page(403, messagePage(visitor.ctx, m.signIn.formExpired, m.signIn.formExpired, { href: '/panel', label: m.errors.back }), visitor.cookies);
+    return page(
+      403,
+      messagePage(visitor.ctx, m.signIn.formExpired, m.signIn.formExpired, { href: '/panel', label: m.errors.back }),
+      visitor.cookies,
+    );
   }
 }

@@ -98,7 +98,13 @@ export interface Messages {
 const en: Messages = {
   locale: 'en-GB',
   title: 'Customer panel',
-  nav: { connections: 'Connections', history: 'History', signOut: 'Sign out', signedInAs: (n) => `Signed in as ${n}`, language: 'Language' },
+  nav: {
+    connections: 'Connections',
+    history: 'History',
+    signOut: 'Sign out',
+    signedInAs: (n) => `Signed in as ${n}`,
+    language: 'Language',
+  },
   signIn: {
     heading: 'Sign in',
     email: 'Email',
@@ -160,7 +166,8 @@ const en: Messages = {
     manage: 'Manage',
     allowlist: 'Changes allowed from',
     allowlistNone: 'Anywhere',
-    outsideAllowlist: (networks) => `You are outside the networks this connection may be changed from (${networks}): changes are not possible from here.`,
+    outsideAllowlist: (networks) =>
+      `You are outside the networks this connection may be changed from (${networks}): changes are not possible from here.`,
   },
   sessions: {
     open: 'Open sessions',
@@ -229,7 +236,13 @@ const en: Messages = {
 const de: Messages = {
   locale: 'de-DE',
   title: 'Kundenbereich',
-  nav: { connections: 'Verbindungen', history: 'Verlauf', signOut: 'Abmelden', signedInAs: (n) => `Angemeldet als ${n}`, language: 'Sprache' },
+  nav: {
+    connections: 'Verbindungen',
+    history: 'Verlauf',
+    signOut: 'Abmelden',
+    signedInAs: (n) => `Angemeldet als ${n}`,
+    language: 'Sprache',
+  },
   signIn: {
     heading: 'Anmelden',
     email: 'E-Mail',

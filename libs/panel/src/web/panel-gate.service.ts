@@ -49,7 +49,11 @@ export class PanelGate {
 
   visitor(req: WebRequest): Visitor {
     const param = req.query.lang;
-    const lang = pickLang(param, req.cookies[LANG_COOKIE], typeof req.headers['accept-language'] === 'string' ? req.headers['accept-language'] : undefined);
+    const lang = pickLang(
+      param,
+      req.cookies[LANG_COOKIE],
+      typeof req.headers['accept-language'] === 'string' ? req.headers['accept-language'] : undefined,
+    );
     const scope: CookieScope = { secure: req.view.origin.startsWith('https:'), pathPrefix: req.view.pathPrefix };
     const cookies = isLang(param) ? [setCookie(LANG_COOKIE, param, scope, YEAR_S)] : [];
     const ctx: PageContext = { lang, m: messages(lang), f: formats(lang, this.view.zone), zone: this.view.zone, path: req.path };
@@ -91,6 +95,9 @@ export class PanelGate {
   }
 
   preFormOk(req: WebRequest): boolean {
-    return sameOrigin(req.headers, req.view.origin) && verifyPreToken(this.csrfKey, tokenOf(req.cookies, PRE_COOKIE, 22), field(req.body, 'csrf', 100));
+    return (
+      sameOrigin(req.headers, req.view.origin) &&
+      verifyPreToken(this.csrfKey, tokenOf(req.cookies, PRE_COOKIE, 22), field(req.body, 'csrf', 100))
+    );
   }
 }

@@ -38,7 +38,9 @@ function errorPage(status: number): WebResponse {
   const m = messages('en');
   const ctx = { lang: 'en' as const, m, f: formats('en', 'UTC'), zone: 'UTC', path: '/panel' };
   const client = status >= 400 && status < 500;
-  const body = client ? messagePage(ctx, m.errors.notFoundHeading, m.errors.notFoundText) : messagePage(ctx, m.errors.unavailableHeading, m.errors.unavailableText);
+  const body = client
+    ? messagePage(ctx, m.errors.notFoundHeading, m.errors.notFoundText)
+    : messagePage(ctx, m.errors.unavailableHeading, m.errors.unavailableText);
   return { status: client ? status : 503, html: body.value };
 }
 

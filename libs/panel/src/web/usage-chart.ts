@@ -41,8 +41,18 @@ export function usageChart(days: DayUsage[], f: Formats, text: ChartText, id = '
   const description = peak ? text.description(f.bytes(total), f.bytes(peak.bytes), f.day(peak.day)) : text.empty;
   const grid = [0, max / 2, max].map(
     (v) =>
-      html`<line class="grid" x1="${LEFT}" x2="${W - RIGHT}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#c9d1d9" stroke-width="1" />
-        <text class="axis" x="${LEFT - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#545d66">${f.bytes(v)}</text>`,
+      html`<line
+          class="grid"
+          x1="${LEFT}"
+          x2="${W - RIGHT}"
+          y1="${y(v).toFixed(1)}"
+          y2="${y(v).toFixed(1)}"
+          stroke="#c9d1d9"
+          stroke-width="1"
+        />
+        <text class="axis" x="${LEFT - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#545d66"
+          >${f.bytes(v)}</text
+        >`,
   );
   const bars = days.map((d, i) => {
     const x = LEFT + i * slot + (slot - barW) / 2;
@@ -51,15 +61,52 @@ export function usageChart(days: DayUsage[], f: Formats, text: ChartText, id = '
     const h = plotH - (y(d.bytes) - TOP);
     return html`<g>
       <title>${f.day(d.day)}: ${f.bytes(d.bytes)}</title>
-      ${d.bytes > 0
-        ? html`<rect class="bar" x="${x.toFixed(1)}" y="${y(d.bytes).toFixed(1)}" width="${barW.toFixed(1)}" height="${Math.max(1, h).toFixed(1)}" fill="#0b62d6" data-day="${d.day}" data-bytes="${d.bytes}" />`
-        : html`<rect class="bar-empty" x="${x.toFixed(1)}" y="${(TOP + plotH - 1).toFixed(1)}" width="${barW.toFixed(1)}" height="1" fill="#c9d1d9" data-day="${d.day}" data-bytes="0" />`}
-      ${label
-        ? html`<text class="axis" x="${(i === days.length - 1 ? x + barW : x + barW / 2).toFixed(1)}" y="${H - 8}" text-anchor="${i === days.length - 1 ? 'end' : 'middle'}" font-size="11" fill="#545d66">${f.day(d.day)}</text>`
-        : ''}
+      ${
+        d.bytes > 0
+          ? html`<rect
+              class="bar"
+              x="${x.toFixed(1)}"
+              y="${y(d.bytes).toFixed(1)}"
+              width="${barW.toFixed(1)}"
+              height="${Math.max(1, h).toFixed(1)}"
+              fill="#0b62d6"
+              data-day="${d.day}"
+              data-bytes="${d.bytes}"
+            />`
+          : html`<rect
+              class="bar-empty"
+              x="${x.toFixed(1)}"
+              y="${(TOP + plotH - 1).toFixed(1)}"
+              width="${barW.toFixed(1)}"
+              height="1"
+              fill="#c9d1d9"
+              data-day="${d.day}"
+              data-bytes="0"
+            />`
+      }
+      ${
+        label
+          ? html`<text
+              class="axis"
+              x="${(i === days.length - 1 ? x + barW : x + barW / 2).toFixed(1)}"
+              y="${H - 8}"
+              text-anchor="${i === days.length - 1 ? 'end' : 'middle'}"
+              font-size="11"
+              fill="#545d66"
+              >${f.day(d.day)}</text
+            >`
+          : ''
+      }
     </g>`;
   });
-  return html`<svg class="chart" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${id}-title ${id}-desc" xmlns="http://www.w3.org/2000/svg">
+  return html`<svg
+    class="chart"
+    viewBox="0 0 ${W} ${H}"
+    width="100%"
+    role="img"
+    aria-labelledby="${id}-title ${id}-desc"
+    xmlns="http://www.w3.org/2000/svg"
+  >
     <title id="${id}-title">${text.title}</title>
     <desc id="${id}-desc">${description}</desc>
     ${grid} ${bars}

@@ -25,14 +25,23 @@ function usage(ctx: PageContext, c: ConnectionView): SafeHtml {
   if (c.quotaBytes === null) return html`${m.connections.unlimited(f.bytes(c.usedBytes))}`;
   const used = Math.min(c.usedBytes, c.quotaBytes);
   return html`${m.connections.usageOf(f.bytes(c.usedBytes), f.bytes(c.quotaBytes), f.percent(c.usedBytes, c.quotaBytes))}
-    <meter min="0" max="${c.quotaBytes}" low="${Math.round(c.quotaBytes * 0.75)}" high="${Math.round(c.quotaBytes * 0.9)}" optimum="0" value="${used}"
-      >${f.percent(c.usedBytes, c.quotaBytes)}</meter
-    >`;
+    <meter
+      min="0"
+      max="${c.quotaBytes}"
+      low="${Math.round(c.quotaBytes * 0.75)}"
+      high="${Math.round(c.quotaBytes * 0.9)}"
+      optimum="0"
+      value="${used}"
+    >
+      ${f.percent(c.usedBytes, c.quotaBytes)}
+    </meter>`;
 }
 
 function facts(ctx: PageContext, c: ConnectionView): SafeHtml {
   const { m, f } = ctx;
-  const speed = c.speed ? html`${c.speed.name}: ${m.connections.speedValue(f.rate(c.speed.downloadKbps), f.rate(c.speed.uploadKbps))}` : '—';
+  const speed = c.speed
+    ? html`${c.speed.name}: ${m.connections.speedValue(f.rate(c.speed.downloadKbps), f.rate(c.speed.uploadKbps))}`
+    : '—';
   return html`<dl class="facts">
     <dt>${m.connections.username}</dt>
     <dd>${c.username}</dd>
@@ -55,22 +64,25 @@ export function openSessionsTable(ctx: PageContext, sessions: SessionView[], man
   const { m, f } = ctx;
   if (!sessions.length) return html`<p class="muted">${m.sessions.none}</p>`;
   const rows = sessions.map(
-    (s) => html`<tr>
-      <td>${s.router ?? '—'}</td>
-      <td class="nowrap">${s.mac ?? '—'}</td>
-      <td class="nowrap">${s.ip ?? '—'}</td>
-      <td class="num">${f.dateTime(s.startedAt)}</td>
-      <td class="num">${m.sessions.dataValue(f.bytes(s.outputOctets), f.bytes(s.inputOctets))}</td>
-      <td>
-        ${manageable
-          ? html`<form class="inline" method="post" action="/panel/sessions/${s.id}/disconnect">
-              ${csrfField(ctx)}<button class="small danger" type="submit" aria-label="${m.sessions.disconnect} ${s.mac ?? s.ip ?? ''}"
-                >${m.sessions.disconnect}</button
-              >
-            </form>`
-          : ''}
-      </td>
-    </tr>`,
+    (s) =>
+      html`<tr>
+        <td>${s.router ?? '—'}</td>
+        <td class="nowrap">${s.mac ?? '—'}</td>
+        <td class="nowrap">${s.ip ?? '—'}</td>
+        <td class="num">${f.dateTime(s.startedAt)}</td>
+        <td class="num">${m.sessions.dataValue(f.bytes(s.outputOctets), f.bytes(s.inputOctets))}</td>
+        <td>
+          ${
+            manageable
+              ? html`<form class="inline" method="post" action="/panel/sessions/${s.id}/disconnect">
+                  ${csrfField(ctx)}<button class="small danger" type="submit" aria-label="${m.sessions.disconnect} ${s.mac ?? s.ip ?? ''}">
+                    ${m.sessions.disconnect}
+                  </button>
+                </form>`
+              : ''
+          }
+        </td>
+      </tr>`,
   );
   return html`<div class="table">
     <table>
@@ -110,7 +122,8 @@ export function overviewPage(ctx: PageContext, view: { cards: ConnectionCard[]; 
   return layout(
     ctx,
     html`<h1>${m.connections.heading}</h1>
-      ${flash(view.flash)} ${view.cards.length ? view.cards.map((c) => card(ctx, c, true)) : html`<p class="card">${m.connections.none}</p>`}`,
+      ${flash(view.flash)}
+      ${view.cards.length ? view.cards.map((c) => card(ctx, c, true)) : html`<p class="card">${m.connections.none}</p>`}`,
     { plain: true },
   );
 }
@@ -126,9 +139,25 @@ export function connectionPage(ctx: PageContext, view: { card: ConnectionCard; f
           ${csrfField(ctx)}
           <input type="text" name="username" value="${c.username}" autocomplete="username" hidden />
           <label for="password">${m.password.new}</label>
-          <input type="password" id="password" name="password" autocomplete="new-password" minlength="${DEVICE_PASSWORD_MIN}" maxlength="128" required />
+          <input
+            type="password"
+            id="password"
+            name="password"
+            autocomplete="new-password"
+            minlength="${DEVICE_PASSWORD_MIN}"
+            maxlength="128"
+            required
+          />
           <label for="confirm">${m.password.confirm}</label>
-          <input type="password" id="confirm" name="confirm" autocomplete="new-password" minlength="${DEVICE_PASSWORD_MIN}" maxlength="128" required />
+          <input
+            type="password"
+            id="confirm"
+            name="confirm"
+            autocomplete="new-password"
+            minlength="${DEVICE_PASSWORD_MIN}"
+            maxlength="128"
+            required
+          />
           <button type="submit">${m.device.submit}</button>
         </form>
       </section>`

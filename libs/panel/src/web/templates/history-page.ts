@@ -15,19 +15,22 @@ export function historyPage(ctx: PageContext, view: HistoryView): SafeHtml {
   const { page } = view;
   const link = (n: number) => `/panel/history?page=${n}${view.selected ? `&connection=${view.selected}` : ''}`;
   const options = view.connections.map((c) =>
-    c.id === view.selected ? html`<option value="${c.id}" selected>${c.username}</option>` : html`<option value="${c.id}">${c.username}</option>`,
+    c.id === view.selected
+      ? html`<option value="${c.id}" selected>${c.username}</option>`
+      : html`<option value="${c.id}">${c.username}</option>`,
   );
   const rows = page.items.map(
-    (s) => html`<tr>
-      <td>${s.username}</td>
-      <td>${s.router ?? '—'}</td>
-      <td class="nowrap">${s.mac ?? '—'}</td>
-      <td class="nowrap">${s.ip ?? '—'}</td>
-      <td class="num">${f.dateTime(s.startedAt)}</td>
-      <td class="num">${s.stoppedAt ? f.dateTime(s.stoppedAt) : '—'}</td>
-      <td class="num">${m.sessions.dataValue(f.bytes(s.outputOctets), f.bytes(s.inputOctets))}</td>
-      <td>${s.terminateCause ? (m.sessions.causes[s.terminateCause] ?? s.terminateCause) : '—'}</td>
-    </tr>`,
+    (s) =>
+      html`<tr>
+        <td>${s.username}</td>
+        <td>${s.router ?? '—'}</td>
+        <td class="nowrap">${s.mac ?? '—'}</td>
+        <td class="nowrap">${s.ip ?? '—'}</td>
+        <td class="num">${f.dateTime(s.startedAt)}</td>
+        <td class="num">${s.stoppedAt ? f.dateTime(s.stoppedAt) : '—'}</td>
+        <td class="num">${m.sessions.dataValue(f.bytes(s.outputOctets), f.bytes(s.inputOctets))}</td>
+        <td>${s.terminateCause ? (m.sessions.causes[s.terminateCause] ?? s.terminateCause) : '—'}</td>
+      </tr>`,
   );
   const table = page.items.length
     ? html`<div class="table">

@@ -40,7 +40,9 @@ export function layout(ctx: PageContext, body: SafeHtml, opts: { narrow?: boolea
     : '';
   const languages = LANGS.map((l, i) => [
     i ? ' · ' : '',
-    l === ctx.lang ? html`<span lang="${l}">${LANG_NAMES[l]}</span>` : html`<a href="${ctx.path}?lang=${l}" lang="${l}" hreflang="${l}">${LANG_NAMES[l]}</a>`,
+    l === ctx.lang
+      ? html`<span lang="${l}">${LANG_NAMES[l]}</span>`
+      : html`<a href="${ctx.path}?lang=${l}" lang="${l}" hreflang="${l}">${LANG_NAMES[l]}</a>`,
   ]);
   return html`<!doctype html>
     <html lang="${ctx.lang}">
