@@ -17,8 +17,8 @@ describe('usage chart (server-side SVG)', () => {
 
   it('draws one bar per day, scaled to a round maximum, with a tooltip and a description', () => {
     const svg = usageChart(days([0, 1_000_000_000, 500_000_000, ...Array(27).fill(0)]), f, text).value;
-    expect(svg.match(/<rect class="bar"/g)).toHaveLength(2);
-    expect(svg.match(/<rect class="bar-empty"/g)).toHaveLength(28);
+    expect(svg.match(/<rect\s+class="bar"/g)).toHaveLength(2);
+    expect(svg.match(/<rect\s+class="bar-empty"/g)).toHaveLength(28);
     expect(svg).toContain('<title>2 Nov: 1 GB</title>');
     expect(svg).toContain('<desc id="usage-desc">1.5 GB; peak 1 GB on 2 Nov</desc>');
     // The 1 GB bar fills the plot (max 1 GB), the 0.5 GB one half of it.
