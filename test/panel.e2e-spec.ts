@@ -3,7 +3,8 @@ import { PANEL_AUDIT, PanelAddressLimiter, PanelAuditEntry, PasswordHasher } fro
 import { alertOf, csrfOf, PanelClient } from './support/panel-client';
 import { radiusCall } from './support/rlm-rest';
 import { TestNas } from './support/rpc-nas';
-import { sql } from './support/test-db';
+import { waitFor } from './support/rpc-helpers';
+import { sql, withDatabaseDown } from './support/test-db';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** 127.0.0.2 is the reverse proxy this suite trusts; anything else is a browser talking to us directly. */
@@ -542,6 +543,29 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
       ];
       expect(hostile.map((r) => r.status)).toEqual([403, 403, 400, 403, 400]);
       expect(await sealed()).toEqual(before);
+    });
+  });
+
+  describe('outages', () => {
+    it('answers a readable 503 page while the database is down, and signs in again once it is back', async () => {
+      const c = browser();
+      const form = await c.get('/panel/sign-in');
+      await withDatabaseDown(t.databaseUrl, async () => {
+        const res = await c.post('/panel/sign-in', { csrf: csrfOf(form.html), email: 'bob@example.org', password: 'bob panel pass' });
+        expect(res.status).toBe(503);
+        expect(res.headers['content-type']).toMatch(/^text\/html/);
+        expect(res.html).toContain('Temporarily unavailable');
+        expect(res.html).not.toMatch(/at \w+ \(|QueryFailedError|ECONNREFUSED/);
+      });
+      // The pool reconnects with backoff: retry (each try would count against the address limit).
+      await waitFor(
+        async () => {
+          t.app.get(PanelAddressLimiter).reset();
+          return (await browser().signIn('bob@example.org', 'bob panel pass')).location === '/panel';
+        },
+        15_000,
+        'sign-in after the outage',
+      );
     });
   });
 });
