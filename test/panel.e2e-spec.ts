@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PANEL_AUDIT, PanelAddressLimiter, PanelAuditEntry, PasswordHasher } from '@app/panel';
+import { PANEL_AUDIT, PanelAddressLimiter, PanelAuditEntry, PanelJanitor, PasswordHasher } from '@app/panel';
 import { alertOf, csrfOf, PanelClient } from './support/panel-client';
 import { radiusCall } from './support/rlm-rest';
 import { TestNas } from './support/rpc-nas';
@@ -566,6 +566,44 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
         15_000,
         'sign-in after the outage',
       );
+    });
+  });
+
+  describe('housekeeping', () => {
+    it('deletes expired sessions, old invites and spent failure counts, and keeps what still counts', async () => {
+      const hal = await customer('Hal Sweep', 'hal@example.org');
+      const row = (key: string, failures: number, first: string, locked: string | null) =>
+        sql(
+          t.databaseUrl,
+          `INSERT INTO panel_sign_in_failures (key, failures, first_failure_at, locked_until) VALUES ($1, $2, now() + $3::interval, now() + $4::interval)`,
+          [key, failures, first, locked],
+        );
+      await sql(
+        t.databaseUrl,
+        `INSERT INTO panel_sessions (id_hash, customer_id, expires_at) VALUES ('gone', $1, now() - interval '1 minute'), ('live', $1, now() + interval '1 hour')`,
+        [hal],
+      );
+      await sql(
+        t.databaseUrl,
+        `INSERT INTO panel_invites (token_hash, customer_id, expires_at, used_at) VALUES
+           ('old-used', $1, now() + interval '1 day', now() - interval '8 days'), ('old-expired', $1, now() - interval '8 days', NULL),
+           ('fresh', $1, now() + interval '1 day', NULL)`,
+        [hal],
+      );
+      await row('spent', 3, '-20 minutes', null);
+      await row('lock-over', 5, '-40 minutes', '-1 minute');
+      await row('counting', 2, '-5 minutes', null);
+      await row('locked', 5, '-20 minutes', '10 minutes');
+      await t.app.get(PanelJanitor).sweep();
+      const left = async (table: string, column: string) =>
+        (
+          await sql<{ k: string }>(t.databaseUrl, `SELECT ${column} AS k FROM ${table} WHERE ${column} = ANY($1) ORDER BY 1`, [
+            ['gone', 'live', 'old-used', 'old-expired', 'fresh', 'spent', 'lock-over', 'counting', 'locked'],
+          ])
+        ).map((r) => r.k);
+      expect(await left('panel_sessions', 'id_hash')).toEqual(['live']);
+      expect(await left('panel_invites', 'token_hash')).toEqual(['fresh']);
+      expect(await left('panel_sign_in_failures', 'key')).toEqual(['counting', 'locked']);
     });
   });
 });
