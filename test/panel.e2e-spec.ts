@@ -228,8 +228,9 @@ describe('customer panel (HTTP, real PostgreSQL)', () => {
       }
       const knownRight = await browser('192.0.2.50').signIn('ERIN@example.org', 'erin panel pass');
       const unknown = await browser('192.0.2.51').signIn('ghost@example.org', 'anything at all');
-      for (const r of [knownRight, unknown])
+      for (const r of [knownRight, unknown]) {
         expect([r.status, alertOf(r.html)]).toEqual([429, 'Too many failed sign-ins. Try again in 15 minutes.']);
+      }
       expect((await t.admin().get(`/api/customers/${erin}/panel`)).body.lockedUntil).not.toBeNull();
       await t.admin().post(`/api/customers/${erin}/panel-unlock`).expect(200);
       expect((await browser('192.0.2.52').signIn('erin@example.org', 'erin panel pass')).location).toBe('/panel');
