@@ -27,7 +27,9 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: ['@app/portal*', '@app/router-rpc*'], message: 'libs/aaa must not import portal or router-rpc' }],
+          patterns: [
+            { group: ['@app/portal*', '@app/router-rpc*', '@app/panel*'], message: 'libs/aaa must not import portal, router-rpc or panel' },
+          ],
           paths: oneValidationLayer,
         },
       ],
@@ -40,7 +42,22 @@ export default tseslint.config(
   },
   {
     files: ['libs/portal/**', 'libs/router-rpc/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: oneValidationLayer }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@app/panel*'], message: 'nothing but apps/api imports the customer panel' }], paths: oneValidationLayer },
+      ],
+    },
+  },
+  {
+    // The panel builds on aaa and router-rpc; the captive portal is a separate concern.
+    files: ['libs/panel/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@app/portal*'], message: 'libs/panel must not import the captive portal' }], paths: oneValidationLayer },
+      ],
+    },
   },
   {
     files: ['libs/aaa/src/common/validation.ts', 'apps/**', 'test/**', 'bench/**'],

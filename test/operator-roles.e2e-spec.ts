@@ -42,6 +42,7 @@ function roleByPolicy(method: string, path: string): OperatorRole {
 /** Routes Fastify serves that are not Nest handlers, and why they are not operator routes. */
 const OUTSIDE_NEST: Record<string, string> = {
   '/portal/': 'the portal page (uspot links end in /), served like GET /portal',
+  '/panel/': 'a redirect to /panel (the customer panel, session cookie)',
   '/docs': 'Swagger UI (DOCS_ENABLED)',
   '/docs/': 'Swagger UI',
   '/docs/*': 'Swagger UI assets',

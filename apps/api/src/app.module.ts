@@ -6,6 +6,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AaaModule, AppConfig, AuditInterceptor, OperatorGuard, StrictValidationPipe } from '@app/aaa';
+import { PanelModule } from '@app/panel';
 import { PortalModule } from '@app/portal';
 import { RouterRpcModule } from '@app/router-rpc';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -37,6 +38,7 @@ export class AppModule {
         AaaModule,
         PortalModule,
         RouterRpcModule,
+        PanelModule,
       ],
       controllers: [HealthController],
       providers: [

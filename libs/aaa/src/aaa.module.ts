@@ -102,6 +102,8 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
   ],
   exports: [
     TypeOrmModule,
+    // The customer panel changes a device password exactly as the admin API does (evictions awaited).
+    AccountsService,
     Clock,
     CredentialVault,
     PgNotifier,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TokenBucketLimiter } from './rate-limiter';
+import { TokenBucketLimiter } from '@app/aaa';
 
 /** 10 portal logins per minute per client IP (an injectable so tests can reset it). */
 @Injectable()

@@ -16,12 +16,11 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { OwnAuth } from '@app/aaa';
+import { OwnAuth, RequestViewer } from '@app/aaa';
 import { PORTAL_ASSETS } from './assets/assets';
 import { messages } from './i18n';
 import { parseCookies } from './portal-cookies';
 import { PortalResponse, PortalService } from './portal.service';
-import { RequestViewer } from './request-viewer';
 import { PORTAL_SECURITY_HEADERS } from './security-headers';
 import { messagePage } from './templates/pages';
 

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { AaaModule, AppConfig } from '@app/aaa';
+import { AaaModule, AppConfig, RequestViewer } from '@app/aaa';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { PortalController } from './portal.controller';
 import { PortalDirectory } from './portal-directory.service';
 import { PORTAL_OPTIONS, portalOptionsFrom } from './portal-options';
 import { PortalService } from './portal.service';
-import { RequestViewer } from './request-viewer';
 
 /** The captive-portal (UAM) login page: GET /portal, POST /portal/login, /portal/assets/*. */
 @Module({

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
-import { AppConfig, canonicalUsername } from '@app/aaa';
+import { AppConfig, canonicalUsername, RequestView, sameOrigin } from '@app/aaa';
 import { deriveFormKey, signForm, verifyForm } from './form-token';
 import { Lang, messages, pickLang, reasonText } from './i18n';
 import { mikrotikChapPassword } from './mikrotik-chap';
@@ -9,7 +9,6 @@ import { firstString, ParamError, parsePortalParams, PortalParams } from './port
 import { PortalDirectory, PortalRouter } from './portal-directory.service';
 import { PORTAL_OPTIONS, PortalOptions } from './portal-options';
 import { LoginRateLimiter } from './login-rate-limiter';
-import { RequestView, sameOrigin } from './request-view';
 import { connectedPage, loggedOutPage, loginPage, messagePage, PageContext } from './templates/pages';
 import { SafeHtml } from './templates/html';
 import { addressAllowed, linkBoundToRouter } from './uam-binding';

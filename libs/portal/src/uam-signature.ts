@@ -58,7 +58,7 @@ export function signedQueryCandidates(rawQuery: string): string[] {
 
 /**
  * Verifies `md` on a redirect. `base` is the router's exact `uam_server` (or the portal URL
- * the request came in on, see request-view.ts); `rawQuery` is the query exactly as
+ * the request came in on, see @app/aaa request-view.ts); `rawQuery` is the query exactly as
  * received. `md` must be the last parameter so nothing unsigned can ride along after it.
  */
 export function verifyMd(base: string, rawQuery: string, secret: string): boolean {

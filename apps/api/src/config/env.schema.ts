@@ -35,6 +35,19 @@ const IsTrustedProxyList = (opts: ValidationOptions) =>
     opts,
   );
 
+const IsTimeZone = (opts: ValidationOptions) =>
+  ValidateBy({ name: 'isTimeZone', validator: { validate: (v) => typeof v === 'string' && isTimeZone(v) } }, opts);
+
+/** Whether Intl knows the zone (what the panel formats dates and days with). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Every environment variable the API reads, with its rule. Unknown variables are ignored. */
 export class EnvSchema {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
@@ -91,4 +104,19 @@ export class EnvSchema {
   })
   RADIUS_ANSWER_CACHE_CONTROL?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(500) @Max(60000) RADIUS_ANSWER_CACHE_REPEAT_MS?: number;
+  // The customer panel (libs/panel).
+  @IsOptional() @Transform(toInt) @IsInt() @Min(5) @Max(1440) PANEL_SESSION_IDLE_MINUTES?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(720) PANEL_SESSION_MAX_HOURS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(720) PANEL_INVITE_HOURS?: number;
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'PANEL_INVITE_WEBHOOK must be an http(s) URL' },
+  )
+  PANEL_INVITE_WEBHOOK?: string;
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsTimeZone({ message: 'PANEL_TIME_ZONE must be an IANA time zone such as Europe/Berlin or UTC' })
+  PANEL_TIME_ZONE?: string;
 }

@@ -87,6 +87,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     answerCacheTtl: e.RADIUS_ANSWER_CACHE_TTL ?? 600,
     answerCacheControl: controlTargets(e.RADIUS_ANSWER_CACHE_CONTROL ?? '127.0.0.1:18121'),
     answerCacheRepeatMs: e.RADIUS_ANSWER_CACHE_REPEAT_MS ?? 3000,
+    panelSessionIdleMinutes: e.PANEL_SESSION_IDLE_MINUTES ?? 30,
+    panelSessionMaxHours: e.PANEL_SESSION_MAX_HOURS ?? 12,
+    panelInviteHours: e.PANEL_INVITE_HOURS ?? 72,
+    panelInviteWebhook: e.PANEL_INVITE_WEBHOOK,
+    // The host's zone (TZ) unless told otherwise: what the customers of one operator live in.
+    panelTimeZone: e.PANEL_TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
   });
 }
 

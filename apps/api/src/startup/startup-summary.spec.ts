@@ -52,6 +52,7 @@ describe('startupSummary', () => {
       '  Admin token in /srv/radius/data/admin-token (generated now)',
       '  Swagger UI  http://localhost:3000/docs',
       '  Portal      http://localhost:3000/portal',
+      '  Panel       http://localhost:3000/panel (customers)',
       '  Metrics     http://localhost:3000/metrics (open: set METRICS_TOKEN, or keep this port off the internet)',
       '  FreeRADIUS  npm run radius',
       '',

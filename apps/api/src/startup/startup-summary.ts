@@ -92,6 +92,7 @@ export function startupSummary(f: StartupFacts): StartupSummary {
     ['Admin token', token],
     ['Swagger UI', docs],
     ['Portal', `${base}/portal`],
+    ['Panel', `${base}/panel (customers)`],
     ['Metrics', metrics],
     ['FreeRADIUS', radius],
   ];
@@ -104,6 +105,7 @@ export function startupSummary(f: StartupFacts): StartupSummary {
       ...(f.adminTokenCreated ? { adminTokenGenerated: true } : {}),
       docs,
       portal: `${base}/portal`,
+      panel: `${base}/panel`,
       metrics: `${base}/metrics`,
       metricsProtected: f.metricsProtected,
       radiusCommand: radius,

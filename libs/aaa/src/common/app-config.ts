@@ -64,4 +64,14 @@ export class AppConfig {
   answerCacheControl!: { host: string; port: number }[];
   /** Every eviction is sent again after this long, past the REST timeout of a call in flight. */
   answerCacheRepeatMs!: number;
+  /** Customer panel (libs/panel): a session ends after this many idle minutes… */
+  panelSessionIdleMinutes!: number;
+  /** …and this many hours after sign-in, whatever the activity. */
+  panelSessionMaxHours!: number;
+  /** How long a panel invite link (set your password) stays valid. */
+  panelInviteHours!: number;
+  /** URL that receives each new panel invite as JSON (the hook for a mailer); unset = the admin hands the link over. */
+  panelInviteWebhook?: string;
+  /** IANA zone the panel shows times and counts days in. */
+  panelTimeZone!: string;
 }

@@ -13,6 +13,7 @@ import { PortalRouterBinding1764330000000 } from './1764330000000-portal-router-
 import { RouterRevokeNotify1764340000000 } from './1764340000000-router-revoke-notify';
 import { Operators1764420000000 } from './1764420000000-operators';
 import { AuditLog1764420000001 } from './1764420000001-audit-log';
+import { CustomerPanel1764430000000 } from './1764430000000-customer-panel';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   RouterRevokeNotify1764340000000,
   Operators1764420000000,
   AuditLog1764420000001,
+  CustomerPanel1764430000000,
 ];

@@ -1,4 +1,4 @@
-import { parseTrustedProxies } from '@app/aaa';
+import { parseTrustedProxies } from './trusted-proxies';
 import { requestView, sameOrigin } from './request-view';
 
 const proxies = parseTrustedProxies('10.0.0.2,10.9.0.0/16')!;

@@ -1,11 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { clientAddress, TrustedProxies } from '@app/aaa';
+import { clientAddress, TrustedProxies } from './trusted-proxies';
 
-/** How the portal sees a request once reverse proxies are accounted for. Pure. */
+/**
+ * How a browser-facing page (the portal, the customer panel) sees a request once reverse
+ * proxies are accounted for. Pure.
+ */
 export interface RequestView {
-  /** The browser's address: the rate-limit key. */
+  /** The browser's address: the rate-limit key, and what the panel allowlist is checked against. */
   clientIp: string;
-  /** scheme://host[:port] the browser used to reach the portal: its own origin for the CSRF check. */
+  /** scheme://host[:port] the browser used to reach us: our own origin for the CSRF check. */
   origin: string;
   /** Prefix of PUBLIC_URL's path that a proxy strips before the request reaches us ('' or '/x'). */
   pathPrefix: string;
@@ -51,7 +54,7 @@ export function requestView(facts: RequestFacts, trusted: TrustedProxies, public
   return { clientIp, origin: new URL(`${protocol}://${validHost}`).origin, pathPrefix: '' };
 }
 
-/** Origin (or, when a browser sent none, Referer) of a form POST equals the portal's own origin. */
+/** Origin (or, when a browser sent none, Referer) of a form POST equals our own origin. */
 export function sameOrigin(headers: IncomingHttpHeaders, origin: string): boolean {
   const given = first(headers.origin) ?? refererOrigin(first(headers.referer));
   return given !== undefined && given !== 'null' && given.toLowerCase() === origin.toLowerCase();

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AppConfig, parseTrustedProxies, TrustedProxies } from '@app/aaa';
+import { AppConfig } from './app-config';
+import { parseTrustedProxies, TrustedProxies } from './trusted-proxies';
 import { RequestView, requestView } from './request-view';
 
-/** Turns a Fastify request into the portal's view of it, with TRUSTED_PROXIES and PUBLIC_URL applied. */
+/** Turns a Fastify request into how the browser sees it (portal, panel), with TRUSTED_PROXIES and PUBLIC_URL applied. */
 @Injectable()
 export class RequestViewer {
   private readonly trusted: TrustedProxies;
