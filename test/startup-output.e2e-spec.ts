@@ -128,6 +128,9 @@ describe('start-up output and log format', () => {
     }
     const pipe = await startBuiltApi(env);
     try {
+      // Log lines go through pino's asynchronous writer; the start-up record is written
+      // synchronously, so it can come first: wait for the line rather than race it.
+      for (let i = 0; i < 50 && !/"context":"RadiusListener"/.test(pipe.output()); i++) await new Promise((r) => setTimeout(r, 100));
       expect(pipe.output()).toMatch(/^\{"level":30,.*"context":"RadiusListener"/m);
     } finally {
       await pipe.stop();
