@@ -5,6 +5,24 @@ export function generateToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A shared secret an operator pastes into a router and shell commands: letters and digits
+ * only (32 give about 190 bits). base64url's '-' made one secret in 64 start like an option
+ * (`radtest … 0 -xY…` prints radclient's usage instead of sending).
+ */
+export function generateRadiusSecret(length = 32): string {
+  let out = '';
+  while (out.length < length) {
+    for (const b of randomBytes(length)) {
+      // 248 = 4 × 62: rejecting the rest keeps every character equally likely.
+      if (b < 248 && out.length < length) out += ALNUM[b % 62];
+    }
+  }
+  return out;
+}
+
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }

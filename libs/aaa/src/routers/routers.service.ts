@@ -6,7 +6,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { CredentialVault } from '../common/credential-vault';
 import { orNotFound, rethrowDbError } from '../common/db-errors';
 import { Page, PageQuery } from '../common/pagination';
-import { generateToken, sha256Hex } from '../common/tokens';
+import { generateRadiusSecret, generateToken, sha256Hex } from '../common/tokens';
 import { AAA_EVENTS } from '../events';
 import { AnswerCacheControl } from '../radius/answer-cache/answer-cache-control.service';
 import { Router } from './router.entity';
@@ -36,7 +36,7 @@ export class RoutersService {
   ) {}
 
   async create(dto: CreateRouterDto): Promise<RouterWithSecrets> {
-    const radiusSecret = dto.radiusSecret ?? generateToken(30);
+    const radiusSecret = dto.radiusSecret ?? generateRadiusSecret();
     const token = generateToken();
     const { radiusSecret: _r, uamSecret, ...fields } = dto;
     const saved = await this.routers
