@@ -64,6 +64,7 @@ describe('decide()', () => {
     expect(d).toEqual({
       result: 'accept',
       restrictedBy: [],
+      throttled: false,
       replaceSessionsOf: null,
       reply: expect.objectContaining({
         framedIp: '10.0.0.2',
@@ -98,5 +99,60 @@ describe('decide()', () => {
   it('is deterministic for the same inputs', () => {
     const i = input({ account: account({ quotaBytes: 10, usedBytes: 3, expiresAt: new Date(NOW.getTime() + HOUR) }) });
     expect(decide(i)).toEqual(decide(i));
+  });
+});
+
+describe('decide(): fair-usage throttling', () => {
+  const slow = profile10x2({ downloadKbps: 512, uploadKbps: 256 });
+  it.each<[string, Partial<PolicyAccount>, { throttled: boolean; restrictedBy: string[]; down: number | null; remaining: number | null }]>([
+    [
+      'quota left: full speed, byte cap',
+      { quotaBytes: 100, usedBytes: 40, throttleProfile: slow },
+      { throttled: false, restrictedBy: [], down: 10000, remaining: 60 },
+    ],
+    [
+      'quota used up with a throttle profile: slowed, not restricted, no cap',
+      { quotaBytes: 100, usedBytes: 100, throttleProfile: slow },
+      { throttled: true, restrictedBy: [], down: 512, remaining: null },
+    ],
+    [
+      'quota used up without one: restricted as before',
+      { quotaBytes: 100, usedBytes: 100, throttleProfile: null },
+      { throttled: false, restrictedBy: ['quota_exceeded'], down: 10000, remaining: null },
+    ],
+    [
+      'hotspot used up with a throttle profile: let in, slowly',
+      { kind: 'hotspot', quotaBytes: 100, usedBytes: 200, throttleProfile: slow },
+      { throttled: true, restrictedBy: [], down: 512, remaining: null },
+    ],
+    [
+      'throttled and unpaid: restricted (the flag), at the throttled rate',
+      { quotaBytes: 1, usedBytes: 1, throttleProfile: slow, restrictions: ['unpaid'] },
+      { throttled: true, restrictedBy: ['unpaid'], down: 512, remaining: null },
+    ],
+    [
+      'reset (usedBytes 0): back to full speed',
+      { quotaBytes: 100, usedBytes: 0, throttleProfile: slow },
+      { throttled: false, restrictedBy: [], down: 10000, remaining: 100 },
+    ],
+  ])('%s', (_name, over, want) => {
+    const d = decide(input({ account: account(over) }));
+    expect(d.result).toBe('accept');
+    if (d.result !== 'accept') return;
+    expect({
+      throttled: d.throttled,
+      restrictedBy: d.restrictedBy,
+      down: d.reply.rate?.downloadKbps ?? null,
+      remaining: d.reply.remainingBytes,
+    }).toEqual(want);
+  });
+
+  it('keeps the account’s own timeouts while throttled', () => {
+    const d = decide(input({ account: account({ quotaBytes: 1, usedBytes: 1, throttleProfile: slow }) }));
+    expect(d.result === 'accept' && d.reply).toMatchObject({
+      sessionTimeout: 86400,
+      idleTimeout: 600,
+      rate: { downloadKbps: 512, idleTimeoutSeconds: 600 },
+    });
   });
 });
