@@ -127,3 +127,27 @@ function replyPlan(a: PolicyAccount, input: PolicyInput, restricted: boolean, th
 function throttledRate(throttle: SpeedLimits, own: SpeedLimits | null): SpeedLimits {
   return { ...throttle, sessionTimeoutSeconds: own?.sessionTimeoutSeconds ?? null, idleTimeoutSeconds: own?.idleTimeoutSeconds ?? null };
 }
+
+/**
+ * Session-Timeout for a session that is already open, counted from its start as routers count
+ * it (uspot `uspot.uc` compares it with the time since connect): the profile's cap, or the time
+ * until expiry plus the time already online, whichever is less.
+ */
+export function liveSessionTimeout(a: PolicyAccount, restricted: boolean, startedAt: Date, now: Date): number | null {
+  const elapsed = Math.max(0, Math.floor((now.getTime() - startedAt.getTime()) / 1000));
+  const untilExpiry = a.expiresAt && !restricted ? Math.floor((a.expiresAt.getTime() - now.getTime()) / 1000) : null;
+  const timeouts = [a.profile?.sessionTimeoutSeconds ?? null, untilExpiry === null || untilExpiry <= 0 ? null : elapsed + untilExpiry].filter(
+    (v): v is number => v !== null && v > 0,
+  );
+  return timeouts.length ? Math.min(...timeouts) : null;
+}
+
+/** Whether a login would be restricted now (restriction flags, expiry, a used-up quota without a throttle profile). */
+export function isRestricted(
+  a: Pick<PolicyAccount, 'expiresAt' | 'quotaBytes' | 'usedBytes' | 'restrictions'> & { throttle: boolean },
+  now: Date,
+): boolean {
+  if (a.restrictions.length) return true;
+  if (a.expiresAt && a.expiresAt.getTime() <= now.getTime()) return true;
+  return a.quotaBytes !== null && a.usedBytes >= a.quotaBytes && !a.throttle;
+}

@@ -33,7 +33,7 @@ export class CoaAndThrottling1764520000000 implements MigrationInterface {
         claimed_at timestamptz,
         finished_at timestamptz,
         outcome text,
-        error_cause integer,
+        error_cause text,
         detail text,
         sent jsonb,
         CONSTRAINT uq_coa_requests_change UNIQUE (session_id, change_id)
