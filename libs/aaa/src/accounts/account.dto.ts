@@ -22,7 +22,9 @@ const BYTES_MAX = Number.MAX_SAFE_INTEGER;
 class AccountFields {
   @ApiPropertyOptional({ enum: ACCOUNT_STATUSES }) @Optional() @IsIn(ACCOUNT_STATUSES) status?: AccountStatus;
   @OptionalUuid('Speed profile; null clears it') speedProfileId?: string | null;
-  @OptionalUuid('Fair usage: speed profile the session is slowed to (by CoA) once quotaBytes is used up, instead of restricted; null clears it')
+  @OptionalUuid(
+    'Fair usage: speed profile the session is slowed to (by CoA) once quotaBytes is used up, instead of restricted; null clears it',
+  )
   throttleProfileId?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })

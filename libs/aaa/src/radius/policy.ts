@@ -136,9 +136,10 @@ function throttledRate(throttle: SpeedLimits, own: SpeedLimits | null): SpeedLim
 export function liveSessionTimeout(a: PolicyAccount, restricted: boolean, startedAt: Date, now: Date): number | null {
   const elapsed = Math.max(0, Math.floor((now.getTime() - startedAt.getTime()) / 1000));
   const untilExpiry = a.expiresAt && !restricted ? Math.floor((a.expiresAt.getTime() - now.getTime()) / 1000) : null;
-  const timeouts = [a.profile?.sessionTimeoutSeconds ?? null, untilExpiry === null || untilExpiry <= 0 ? null : elapsed + untilExpiry].filter(
-    (v): v is number => v !== null && v > 0,
-  );
+  const timeouts = [
+    a.profile?.sessionTimeoutSeconds ?? null,
+    untilExpiry === null || untilExpiry <= 0 ? null : elapsed + untilExpiry,
+  ].filter((v): v is number => v !== null && v > 0);
   return timeouts.length ? Math.min(...timeouts) : null;
 }
 

@@ -1,0 +1,174 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PgNotifier } from '@app/aaa';
+import { InstanceId } from '../router-rpc.options';
+import { CoaJob, CoaOutcome, LiveChangeService } from './live-change.service';
+
+/** Every instance LISTENs here; the payload is a `coa_requests` id. */
+export const COA_CHANNEL = 'aaa_coa';
+/** Unclaimed rows older than this are picked up by the sweep (a NOTIFY lost while a connection was down). */
+const SWEEP_MS = 5000;
+/** A claim not finished after this long belonged to an instance that died mid-send: taken over. */
+const ORPHANED_CLAIM = '60 seconds';
+
+export interface CoaRecord {
+  id: string;
+  sessionId: string;
+  reason: string;
+  createdAt: Date;
+  finishedAt: Date | null;
+  outcome: string | null;
+  errorCause: string | null;
+  detail: string | null;
+  sent: [string, string | number][] | null;
+}
+
+const RETURNING = `id, session_id, change_id, reason, enforce, restriction`;
+
+/**
+ * The hand-over of live changes between API instances (migration 1764520000000). The instance
+ * where a change happened inserts one row per open session and change, then NOTIFYs every
+ * instance; each one tries `UPDATE … SET claimed_by = me WHERE claimed_by IS NULL`, and
+ * PostgreSQL's row lock lets exactly one succeed: that one sends. The unique (session, change)
+ * pair keeps a change announced twice from becoming two rows. A sweep picks up rows whose
+ * notification was lost, and claims left by an instance that died before finishing.
+ */
+@Injectable()
+export class CoaOutbox implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger(CoaOutbox.name);
+  private sweeper?: NodeJS.Timeout;
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly bus: PgNotifier,
+    private readonly instance: InstanceId,
+    private readonly changes: LiveChangeService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.bus.listen(COA_CHANNEL, (payload) => this.track(this.claimAndRun(payload)));
+    this.sweeper = setInterval(() => this.track(this.sweep()), SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Records the jobs and tells every instance; returns at once (the send happens on whichever instance claims). */
+  async enqueue(jobs: Omit<CoaJob, 'id'>[]): Promise<void> {
+    if (!jobs.length) return;
+    const rows: { id: string }[] = await this.db.query(
+      `INSERT INTO coa_requests (session_id, change_id, reason, enforce, restriction)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::text[])
+       ON CONFLICT (session_id, change_id) DO NOTHING RETURNING id`,
+      [
+        jobs.map((j) => j.sessionId),
+        jobs.map((j) => j.changeId),
+        jobs.map((j) => j.reason),
+        jobs.map((j) => j.enforce),
+        jobs.map((j) => j.restriction),
+      ],
+    );
+    for (const r of rows) {
+      // A lost notification is not lost work: the sweep finds the row.
+      await this.bus.notify(COA_CHANNEL, String(r.id)).catch((err: Error) => this.log.warn(`CoA ${r.id} not announced: ${err.message}`));
+    }
+  }
+
+  /** The admin's re-send: claimed by this instance from the start, sent now, answered with the record. */
+  async runNow(job: Omit<CoaJob, 'id'>): Promise<CoaRecord> {
+    const [row] = await this.db.query(
+      `INSERT INTO coa_requests (session_id, change_id, reason, enforce, restriction, claimed_by, claimed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING ${RETURNING}`,
+      [job.sessionId, job.changeId, job.reason, job.enforce, job.restriction, this.instance.value],
+    );
+    await this.run(toJob(row));
+    return (await this.lastFor(job.sessionId))!;
+  }
+
+  async lastFor(sessionId: string): Promise<CoaRecord | null> {
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT id, session_id, reason, created_at, finished_at, outcome, error_cause, detail, sent
+         FROM coa_requests WHERE session_id = $1 AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`,
+      [sessionId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: String(r.id),
+      sessionId: r.session_id as string,
+      reason: r.reason as string,
+      createdAt: r.created_at as Date,
+      finishedAt: r.finished_at as Date | null,
+      outcome: r.outcome as string | null,
+      errorCause: r.error_cause as string | null,
+      detail: r.detail as string | null,
+      sent: r.sent as CoaRecord['sent'],
+    };
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
+  }
+
+  private async claimAndRun(id: string): Promise<void> {
+    try {
+      if (!/^\d+$/.test(id)) return;
+      const rows: Record<string, unknown>[] = await this.db.query(
+        `WITH c AS (UPDATE coa_requests SET claimed_by = $2, claimed_at = now()
+                     WHERE id = $1 AND claimed_by IS NULL RETURNING ${RETURNING}) SELECT * FROM c`,
+        [id, this.instance.value],
+      );
+      if (rows[0]) await this.run(toJob(rows[0]));
+    } catch (err) {
+      this.log.warn(`CoA ${id}: ${(err as Error).message}`);
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      const rows: Record<string, unknown>[] = await this.db.query(
+        `WITH c AS (
+           UPDATE coa_requests SET claimed_by = $1, claimed_at = now()
+            WHERE id IN (SELECT id FROM coa_requests
+                          WHERE finished_at IS NULL
+                            AND ((claimed_by IS NULL AND created_at < now() - interval '2 seconds')
+                                 OR claimed_at < now() - interval '${ORPHANED_CLAIM}')
+                          ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
+           RETURNING ${RETURNING}) SELECT * FROM c`,
+        [this.instance.value],
+      );
+      for (const r of rows) await this.run(toJob(r));
+    } catch (err) {
+      this.log.debug(`CoA sweep: ${(err as Error).message}`);
+    }
+  }
+
+  private async run(job: CoaJob): Promise<void> {
+    let result: CoaOutcome;
+    try {
+      result = await this.changes.apply(job);
+    } catch (err) {
+      result = { outcome: 'failed', detail: (err as Error).message };
+    }
+    await this.db.query(
+      `UPDATE coa_requests SET finished_at = now(), outcome = $2, error_cause = $3, detail = $4, sent = $5 WHERE id = $1`,
+      [job.id, result.outcome, result.errorCause ?? null, result.detail ?? null, result.sent ? JSON.stringify(result.sent) : null],
+    );
+  }
+}
+
+function toJob(r: Record<string, unknown>): CoaJob {
+  return {
+    id: String(r.id),
+    sessionId: r.session_id as string,
+    changeId: r.change_id as string,
+    reason: r.reason as CoaJob['reason'],
+    enforce: r.enforce as boolean,
+    restriction: (r.restriction as CoaJob['restriction']) ?? null,
+  };
+}
