@@ -227,6 +227,61 @@ describe('live changes by CoA (RFC 5176) and fair-usage throttling', () => {
     expect((await rateOnLogin(host, acc.username))['Mikrotik-Rate-Limit']).toBe('2000k/10000k');
   });
 
+  it('uspot: only the timeouts are live (radius-das.c, uspot.uc das_coa); the rate change is recorded as not live', async () => {
+    const host = `127.0.0.${hostN++}`;
+    const nas = await new TestNas('uspot', SECRET, host).start();
+    nases.push(nas);
+    await createRouter(a, { vendor: 'uspot', nasIp: host, coaPort: nas.port, radiusSecret: SECRET });
+    const p = await a
+      .admin()
+      .post('/api/speed-profiles')
+      .send({ name: `u-${randomUUID().slice(0, 8)}`, downloadKbps: 10000, uploadKbps: 2000, sessionTimeoutSeconds: 7200 })
+      .expect(201);
+    const acc = await account({ speedProfileId: p.body.id });
+    const s = await openSession(host, nas, acc.username);
+
+    await a.admin().patch(`/api/speed-profiles/${p.body.id}`).send({ downloadKbps: 20000, sessionTimeoutSeconds: 3600 }).expect(200);
+    const shown = await lastCoa(s.id, 'speed-profile');
+    expect(shown.lastCoa).toMatchObject({ result: 'ack', detail: 'not live on uspot: rate (WISPr-Bandwidth-Max-*)' });
+    const [coa] = nas.coaRequests();
+    expect(coa.attributes).toEqual({ 'Acct-Session-Id': s.acctId, 'Session-Timeout': '3600' });
+    expect(s.held['Session-Timeout']).toBe('3600');
+
+    // A restriction is not live on uspot at all: the session is disconnected (RFC 5176 Disconnect, no agent here).
+    await a
+      .admin()
+      .patch(`/api/accounts/${acc.id}`)
+      .send({ restrictions: ['unpaid'] })
+      .expect(200);
+    expect((await lastCoa(s.id, 'restriction')).lastCoa).toMatchObject({
+      result: 'disconnected',
+      detail: 'not live on uspot: rate (WISPr-Bandwidth-Max-*), restriction',
+    });
+    expect(nas.coaRequests()).toHaveLength(1);
+    expect(nas.sessions).toEqual([]);
+  });
+
+  it('CoovaChilli (generic): the whole set config_radius_session reads, WISPr rates included', async () => {
+    const host = `127.0.0.${hostN++}`;
+    const nas = await new TestNas('coova', SECRET, host).start();
+    nases.push(nas);
+    await createRouter(a, { vendor: 'generic', nasIp: host, coaPort: nas.port, radiusSecret: SECRET });
+    const p = await profile(10000, 2000);
+    const acc = await account({ speedProfileId: p });
+    const s = await openSession(host, nas, acc.username);
+
+    await a.admin().patch(`/api/speed-profiles/${p}`).send({ downloadKbps: 20000 }).expect(200);
+    expect((await lastCoa(s.id, 'speed-profile')).lastCoa.result).toBe('ack');
+    expect(nas.coaRequests()[0].attributes).toMatchObject({
+      'User-Name': acc.username,
+      'Acct-Session-Id': s.acctId,
+      'WISPr-Bandwidth-Max-Down': '20000000',
+      'WISPr-Bandwidth-Max-Up': '2000000',
+      'Acct-Interim-Interval': expect.any(String),
+    });
+    expect(s.held['WISPr-Bandwidth-Max-Down']).toBe('20000000');
+  });
+
   it('two API instances send exactly one CoA per session for one change, whichever claims it', async () => {
     const { nas, host } = await mikrotik();
     const p = await profile(8000, 1000);
