@@ -227,6 +227,17 @@ describe('live changes by CoA (RFC 5176) and fair-usage throttling', () => {
     expect((await rateOnLogin(host, acc.username))['Mikrotik-Rate-Limit']).toBe('2000k/10000k');
   });
 
+  it('a used-up quota without a throttle profile restricts by CoA; the RouterOS NAK makes it a disconnect', async () => {
+    const { nas, host } = await mikrotik();
+    const acc = await account({ speedProfileId: await profile(10000, 2000), quotaBytes: 1000 });
+    const s = await openSession(host, nas, acc.username);
+    await radiusCall(a.url, 'accounting', host, { ...s.base, 'Acct-Status-Type': 'Interim-Update', 'Acct-Input-Octets': 1500 }).expect(204);
+    const shown = await lastCoa(s.id, 'limit');
+    expect(shown.lastCoa).toMatchObject({ result: 'disconnected', errorCause: 'Unsupported-Attribute' });
+    expect(nas.coaRequests()[0].attributes).toMatchObject({ 'Mikrotik-Address-List': 'restricted' });
+    expect(shown.stoppedAt).not.toBeNull();
+  });
+
   it('uspot: only the timeouts are live (radius-das.c, uspot.uc das_coa); the rate change is recorded as not live', async () => {
     const host = `127.0.0.${hostN++}`;
     const nas = await new TestNas('uspot', SECRET, host).start();

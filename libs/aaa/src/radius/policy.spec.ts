@@ -1,4 +1,4 @@
-import { decide, PolicyAccount, PolicyInput } from './policy';
+import { decide, isRestricted, liveSessionTimeout, PolicyAccount, PolicyInput } from './policy';
 import { profile10x2 } from './profile.fixture';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -154,5 +154,33 @@ describe('decide(): fair-usage throttling', () => {
       idleTimeout: 600,
       rate: { downloadKbps: 512, idleTimeoutSeconds: 600 },
     });
+  });
+});
+
+describe('liveSessionTimeout(): Session-Timeout for an open session, counted from its start', () => {
+  const started = new Date(NOW.getTime() - HOUR); // online for an hour
+  it.each<[string, Partial<PolicyAccount>, boolean, number | null]>([
+    ['the profile cap alone', {}, false, 86400],
+    ['expiry in 30 min: the hour online plus 30 min', { expiresAt: new Date(NOW.getTime() + HOUR / 2) }, false, 5400],
+    ['expiry beyond the cap: the cap', { expiresAt: new Date(NOW.getTime() + 48 * HOUR) }, false, 86400],
+    ['restricted: expiry does not count', { expiresAt: new Date(NOW.getTime() + HOUR / 2) }, true, 86400],
+    ['expired already: the cap (the restriction handles it)', { expiresAt: new Date(NOW.getTime() - 1) }, false, 86400],
+    ['no profile, no expiry: none', { profile: null }, false, null],
+  ])('%s', (_name, over, restricted, want) => {
+    expect(liveSessionTimeout(account(over), restricted, started, NOW)).toBe(want);
+  });
+});
+
+describe('isRestricted(): what AccountsService compares before and after a change', () => {
+  const base = { expiresAt: null, quotaBytes: null, usedBytes: 0, restrictions: [] as string[], throttle: false };
+  it.each<[string, Partial<typeof base>, boolean]>([
+    ['nothing', {}, false],
+    ['a flag', { restrictions: ['unpaid'] }, true],
+    ['expired', { expiresAt: NOW }, true],
+    ['quota used up', { quotaBytes: 10, usedBytes: 10 }, true],
+    ['quota used up with a throttle profile: throttled, not restricted', { quotaBytes: 10, usedBytes: 10, throttle: true }, false],
+    ['quota left', { quotaBytes: 10, usedBytes: 9 }, false],
+  ])('%s', (_name, over, want) => {
+    expect(isRestricted({ ...base, ...over }, NOW)).toBe(want);
   });
 });
