@@ -172,8 +172,9 @@ describe('liveSessionTimeout(): Session-Timeout for an open session, counted fro
 });
 
 describe('isRestricted(): what AccountsService compares before and after a change', () => {
-  const base = { expiresAt: null, quotaBytes: null, usedBytes: 0, restrictions: [] as string[], throttle: false };
-  it.each<[string, Partial<typeof base>, boolean]>([
+  type Limits = Parameters<typeof isRestricted>[0];
+  const base: Limits = { expiresAt: null, quotaBytes: null, usedBytes: 0, restrictions: [], throttle: false };
+  it.each<[string, Partial<Limits>, boolean]>([
     ['nothing', {}, false],
     ['a flag', { restrictions: ['unpaid'] }, true],
     ['expired', { expiresAt: NOW }, true],

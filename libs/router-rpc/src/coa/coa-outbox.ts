@@ -10,6 +10,14 @@ export const COA_CHANNEL = 'aaa_coa';
 const SWEEP_MS = 5000;
 /** A claim not finished after this long belonged to an instance that died mid-send: taken over. */
 const ORPHANED_CLAIM = '60 seconds';
+/**
+ * Jobs one instance runs at once (each holds a UDP socket while it waits for the router). A job
+ * is claimed only once a slot is free, so a profile edit that reaches thousands of sessions is
+ * spread over the instances that have room instead of queued on the first to hear it.
+ */
+const MAX_IN_FLIGHT = 32;
+/** NOTIFY payloads stay well under PostgreSQL's 8000-byte limit: ids go out in batches. */
+const MAX_PAYLOAD = 7000;
 
 export interface CoaRecord {
   id: string;
@@ -38,6 +46,8 @@ export class CoaOutbox implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly log = new Logger(CoaOutbox.name);
   private sweeper?: NodeJS.Timeout;
   private readonly running = new Set<Promise<unknown>>();
+  private inFlight = 0;
+  private readonly slotWaiters: (() => void)[] = [];
 
   constructor(
     private readonly db: DataSource,
@@ -47,7 +57,9 @@ export class CoaOutbox implements OnApplicationBootstrap, OnApplicationShutdown 
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.bus.listen(COA_CHANNEL, (payload) => this.track(this.claimAndRun(payload)));
+    await this.bus.listen(COA_CHANNEL, (payload) => {
+      for (const id of payload.split(',')) this.track(this.claimAndRun(id));
+    });
     this.sweeper = setInterval(() => this.track(this.sweep()), SWEEP_MS);
     this.sweeper.unref();
   }
@@ -72,9 +84,9 @@ export class CoaOutbox implements OnApplicationBootstrap, OnApplicationShutdown 
         jobs.map((j) => j.restriction),
       ],
     );
-    for (const r of rows) {
-      // A lost notification is not lost work: the sweep finds the row.
-      await this.bus.notify(COA_CHANNEL, String(r.id)).catch((err: Error) => this.log.warn(`CoA ${r.id} not announced: ${err.message}`));
+    for (const payload of batches(rows.map((r) => String(r.id)))) {
+      // A lost notification is not lost work: the sweep finds the rows.
+      await this.bus.notify(COA_CHANNEL, payload).catch((err: Error) => this.log.warn(`CoA ${payload} not announced: ${err.message}`));
     }
   }
 
@@ -115,9 +127,19 @@ export class CoaOutbox implements OnApplicationBootstrap, OnApplicationShutdown 
     void p.finally(() => this.running.delete(p));
   }
 
+  private async slot(): Promise<() => void> {
+    while (this.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    this.inFlight++;
+    return () => {
+      this.inFlight--;
+      this.slotWaiters.shift()?.();
+    };
+  }
+
   private async claimAndRun(id: string): Promise<void> {
+    if (!/^\d+$/.test(id)) return;
+    const release = await this.slot();
     try {
-      if (!/^\d+$/.test(id)) return;
       const rows: Record<string, unknown>[] = await this.db.query(
         `WITH c AS (UPDATE coa_requests SET claimed_by = $2, claimed_at = now()
                      WHERE id = $1 AND claimed_by IS NULL RETURNING ${RETURNING}) SELECT * FROM c`,
@@ -126,10 +148,13 @@ export class CoaOutbox implements OnApplicationBootstrap, OnApplicationShutdown 
       if (rows[0]) await this.run(toJob(rows[0]));
     } catch (err) {
       this.log.warn(`CoA ${id}: ${(err as Error).message}`);
+    } finally {
+      release();
     }
   }
 
   private async sweep(): Promise<void> {
+    if (this.inFlight >= MAX_IN_FLIGHT) return; // busy: the rows wait for the next sweep or another instance
     try {
       const rows: Record<string, unknown>[] = await this.db.query(
         `WITH c AS (
@@ -138,9 +163,9 @@ export class CoaOutbox implements OnApplicationBootstrap, OnApplicationShutdown 
                           WHERE finished_at IS NULL
                             AND ((claimed_by IS NULL AND created_at < now() - interval '2 seconds')
                                  OR claimed_at < now() - interval '${ORPHANED_CLAIM}')
-                          ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
+                          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
            RETURNING ${RETURNING}) SELECT * FROM c`,
-        [this.instance.value],
+        [this.instance.value, MAX_IN_FLIGHT],
       );
       for (const r of rows) await this.run(toJob(r));
     } catch (err) {
@@ -160,6 +185,20 @@ export class CoaOutbox implements OnApplicationBootstrap, OnApplicationShutdown 
       [job.id, result.outcome, result.errorCause ?? null, result.detail ?? null, result.sent ? JSON.stringify(result.sent) : null],
     );
   }
+}
+
+function batches(ids: string[]): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const id of ids) {
+    if (cur && cur.length + id.length + 1 > MAX_PAYLOAD) {
+      out.push(cur);
+      cur = '';
+    }
+    cur = cur ? `${cur},${id}` : id;
+  }
+  if (cur) out.push(cur);
+  return out;
 }
 
 function toJob(r: Record<string, unknown>): CoaJob {
