@@ -272,11 +272,11 @@ describe('live changes by CoA (RFC 5176) and fair-usage throttling', () => {
     expect(nas.sessions).toEqual([]);
   });
 
-  it('CoovaChilli (generic): the whole set config_radius_session reads, WISPr rates included', async () => {
+  it('CoovaChilli (coova): the whole set config_radius_session reads, WISPr rates included', async () => {
     const host = `127.0.0.${hostN++}`;
     const nas = await new TestNas('coova', SECRET, host).start();
     nases.push(nas);
-    await createRouter(a, { vendor: 'generic', nasIp: host, coaPort: nas.port, radiusSecret: SECRET });
+    await createRouter(a, { vendor: 'coova', nasIp: host, coaPort: nas.port, radiusSecret: SECRET });
     const p = await profile(10000, 2000);
     const acc = await account({ speedProfileId: p });
     const s = await openSession(host, nas, acc.username);

@@ -97,8 +97,8 @@ describe('coaPlan()', () => {
       ['restriction'],
     ],
     [
-      'generic (CoovaChilli): everything config_radius_session resets when absent',
-      'generic',
+      'coova: everything config_radius_session resets when absent',
+      'coova',
       wisprReply,
       false,
       null,

@@ -41,7 +41,7 @@ const VSA: Record<string, { vendor: number; type: number; kind: 'string' | 'inte
  *   Session-Timeout, Idle-Timeout and Acct-Interim-Interval are the only changes; any other
  *   attribute (a WISPr rate, Filter-Id) is NAKed or breaks the client match. Rates and
  *   restrictions are not live. Session-Timeout counts from the session's start there.
- * - CoovaChilli (`src/chilli.c` cb_radius_coa_ind → config_radius_session with reconfig 0):
+ * - CoovaChilli and generic gateways (`src/chilli.c` cb_radius_coa_ind → config_radius_session with reconfig 0):
  *   User-Name required; WISPr-Bandwidth-Max-Up/Down, Session-Timeout, Idle-Timeout and
  *   Acct-Interim-Interval applied, and every one left out is reset to "none", so all are sent.
  *   Filter-Id is only handed to scripts: restrictions are not live.
