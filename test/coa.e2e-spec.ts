@@ -194,6 +194,23 @@ describe('live changes by CoA (RFC 5176) and fair-usage throttling', () => {
     expect(await rateOnLogin(host, acc.username)).toMatchObject({ 'Mikrotik-Address-List': 'restricted' });
   });
 
+  it('lifting a restriction on RouterOS disconnects (a CoA cannot take a session off the address list), so the next login is full', async () => {
+    const { nas, host } = await mikrotik();
+    const acc = await account({ speedProfileId: await profile(10000, 2000), restrictions: ['unpaid'] });
+    const s = await openSession(host, nas, acc.username); // logged in restricted
+
+    await a.admin().delete(`/api/accounts/${acc.id}/restrictions/unpaid`).expect(200);
+    const shown = await lastCoa(s.id, 'restriction');
+    expect(shown.lastCoa).toMatchObject({
+      result: 'disconnected',
+      errorCause: null,
+      detail: 'not live on mikrotik: Mikrotik-Address-List (leaving the restricted list)',
+    });
+    expect(nas.coaRequests()).toHaveLength(0);
+    expect(nas.requests.filter((r) => r.code === 'Disconnect-Request')).toHaveLength(1);
+    expect(await rateOnLogin(host, acc.username)).not.toHaveProperty('Mikrotik-Address-List');
+  });
+
   it('throttles at the limit by CoA instead of restricting, keeps later logins throttled, and restores full speed at the reset', async () => {
     const { nas, host } = await mikrotik();
     const full = await profile(10000, 2000);
