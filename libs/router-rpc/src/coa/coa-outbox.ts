@@ -16,6 +16,9 @@ const ORPHANED_CLAIM = '60 seconds';
  * spread over the instances that have room instead of queued on the first to hear it.
  */
 const MAX_IN_FLIGHT = 32;
+/** Finished records are kept this long (a session's `lastCoa`, the operator's view of what was sent), then deleted. */
+const KEEP_FINISHED = '30 days';
+const RETENTION_EVERY_MS = 10 * 60_000;
 /** NOTIFY payloads stay well under PostgreSQL's 8000-byte limit: ids go out in batches. */
 const MAX_PAYLOAD = 7000;
 
@@ -47,6 +50,7 @@ export class CoaOutbox implements OnApplicationBootstrap, OnApplicationShutdown 
   private sweeper?: NodeJS.Timeout;
   private readonly running = new Set<Promise<unknown>>();
   private inFlight = 0;
+  private lastRetention = 0;
   private readonly slotWaiters: (() => void)[] = [];
 
   constructor(
@@ -154,6 +158,7 @@ export class CoaOutbox implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   private async sweep(): Promise<void> {
+    await this.retention();
     if (this.inFlight >= MAX_IN_FLIGHT) return; // busy: the rows wait for the next sweep or another instance
     try {
       const rows: Record<string, unknown>[] = await this.db.query(
@@ -171,6 +176,15 @@ export class CoaOutbox implements OnApplicationBootstrap, OnApplicationShutdown 
     } catch (err) {
       this.log.debug(`CoA sweep: ${(err as Error).message}`);
     }
+  }
+
+  /** Idempotent, so every instance may run it. */
+  private async retention(): Promise<void> {
+    if (Date.now() - this.lastRetention < RETENTION_EVERY_MS) return;
+    this.lastRetention = Date.now();
+    await this.db
+      .query(`DELETE FROM coa_requests WHERE finished_at < now() - interval '${KEEP_FINISHED}'`)
+      .catch((err: Error) => this.log.debug(`CoA retention: ${err.message}`));
   }
 
   private async run(job: CoaJob): Promise<void> {

@@ -10,7 +10,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   (the instance that made the change inserts it and NOTIFYs `aaa_coa`; whichever instance
  *   claims it first with `claimed_by IS NULL` sends, so one change is sent once) and the record
  *   the admin API shows as the session's last CoA. No foreign key to sessions: closed sessions
- *   move to `sessions_history`, and their CoA record stays.
+ *   move to `sessions_history`, and their CoA record stays. Finished rows are kept 30 days
+ *   (router-rpc `CoaOutbox`).
  */
 export class CoaAndThrottling1764520000000 implements MigrationInterface {
   name = 'CoaAndThrottling1764520000000';
@@ -40,6 +41,7 @@ export class CoaAndThrottling1764520000000 implements MigrationInterface {
       );
       CREATE INDEX ix_coa_requests_session ON coa_requests (session_id, id DESC);
       CREATE INDEX ix_coa_requests_unclaimed ON coa_requests (created_at) WHERE claimed_by IS NULL;
+      CREATE INDEX ix_coa_requests_finished ON coa_requests (finished_at);
     `);
   }
 
