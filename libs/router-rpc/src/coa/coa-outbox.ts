@@ -8,8 +8,8 @@ import { CoaJob, CoaOutcome, LiveChangeService } from './live-change.service';
 export const COA_CHANNEL = 'aaa_coa';
 /** Unclaimed rows older than this are picked up by the sweep (a NOTIFY lost while a connection was down). */
 const SWEEP_MS = 5000;
-/** A claim not finished after this long belonged to an instance that died mid-send: taken over. */
-const ORPHANED_CLAIM = '60 seconds';
+/** A claim not finished after this long belonged to an instance that died mid-send: taken over (a CoA and its fallback disconnect take at most 2 × RPC_TIMEOUT_MS, 60 s each at most). */
+const ORPHANED_CLAIM = '5 minutes';
 /**
  * Jobs one instance runs at once (each holds a UDP socket while it waits for the router). A job
  * is claimed only once a slot is free, so a profile edit that reaches thousands of sessions is
