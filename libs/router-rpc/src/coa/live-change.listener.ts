@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AAA_EVENTS, AuthorizationChangedEvent, LiveAuthorization, SessionLimitReachedEvent } from '@app/aaa';
+import { AAA_EVENTS, AuthorizationChangedEvent, LiveAuthorization, RouterVendor, SessionLimitReachedEvent } from '@app/aaa';
 import { AutoDisconnectListener } from '../disconnect/auto-disconnect.listener';
 import { CoaOutbox } from './coa-outbox';
 
@@ -42,15 +42,17 @@ export class LiveChangeListener {
   @OnEvent(AAA_EVENTS.sessionLimitReached)
   async onLimit(e: SessionLimitReachedEvent): Promise<void> {
     try {
-      const [s]: { started_at: Date; vendor: 'mikrotik' | 'uspot' | 'generic' }[] = await this.db.query(
-        'SELECT s.started_at, r.vendor FROM sessions s JOIN routers r ON r.id = s.router_id WHERE s.id = $1 AND s.stopped_at IS NULL',
+      const [s]: { started_at: Date; vendor: RouterVendor; expires_at: Date | null }[] = await this.db.query(
+        `SELECT s.started_at, r.vendor, a.expires_at FROM sessions s JOIN routers r ON r.id = s.router_id
+           LEFT JOIN accounts a ON a.id = s.account_id WHERE s.id = $1 AND s.stopped_at IS NULL`,
         [e.sessionId],
       );
       if (!s) return;
       const live = await this.live.forSession(e.accountId, s.vendor, s.started_at);
       if (live?.result === 'accept' && (live.throttled || live.restricted)) {
         const restriction = live.restricted ? 'set' : null;
-        await this.outbox.enqueue([{ sessionId: e.sessionId, changeId: randomUUID(), reason: 'limit', enforce: true, restriction }]);
+        const changeId = e.reason === 'expired' ? expiryChange(e.sessionId, s.expires_at) : randomUUID();
+        await this.outbox.enqueue([{ sessionId: e.sessionId, changeId, reason: 'limit', enforce: true, restriction }]);
         return;
       }
     } catch (err) {
@@ -75,4 +77,16 @@ export class LiveChangeListener {
     }
     return rows.map((r) => r.id);
   }
+}
+
+/**
+ * Accounting reports an expiry at every Interim-Update after it (a quota only when it is
+ * crossed), so an expiry's change id is derived from the session and the expiry itself: the
+ * unique (session, change) pair makes it one CoA, and a new expiry set later is a new change.
+ */
+function expiryChange(sessionId: string, expiresAt: Date | null): string {
+  const h = createHash('sha256')
+    .update(`expired:${sessionId}:${expiresAt?.toISOString() ?? ''}`)
+    .digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
