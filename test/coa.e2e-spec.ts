@@ -255,9 +255,9 @@ describe('live changes by CoA (RFC 5176) and fair-usage throttling', () => {
     expect(shown.stoppedAt).not.toBeNull();
   });
 
-  it('an expiry, which every later Interim-Update reports again, is one change: one job, one CoA', async () => {
+  it('an expiry, which every later Interim-Update reports again, is one change: one job, tried again only after a failure', async () => {
     const { nas, host } = await mikrotik();
-    nas.silent = true; // neither the CoA nor the fallback disconnect is answered: the session stays open
+    nas.silent = true; // first, neither the CoA nor the fallback disconnect is answered: the session stays open
     const hourAgo = Math.floor(Date.now() / 1000) - 3600;
     const acc = await account({
       speedProfileId: await profile(10000, 2000),
@@ -267,13 +267,31 @@ describe('live changes by CoA (RFC 5176) and fair-usage throttling', () => {
     const base = { 'User-Name': acc.username, 'Acct-Session-Id': acctId, 'Framed-IP-Address': '10.77.1.1' };
     await radiusCall(a.url, 'accounting', host, { ...base, 'Acct-Status-Type': 'Start', 'Event-Timestamp': hourAgo }).expect(204);
     const [row] = await sql<{ id: string }>(a.databaseUrl, 'SELECT id FROM sessions WHERE acct_session_id = $1', [acctId]);
-    await radiusCall(a.url, 'accounting', host, { ...base, 'Acct-Status-Type': 'Interim-Update', 'Acct-Input-Octets': 10 }).expect(204);
+    nas.addSession(await routerSessionOf(a, row.id));
+    const interim = (octets: number) =>
+      radiusCall(a.url, 'accounting', host, { ...base, 'Acct-Status-Type': 'Interim-Update', 'Acct-Input-Octets': octets }).expect(204);
+
+    await interim(10);
     expect((await lastCoa(row.id, 'limit')).lastCoa).toMatchObject({ result: 'failed' });
-    await radiusCall(a.url, 'accounting', host, { ...base, 'Acct-Status-Type': 'Interim-Update', 'Acct-Input-Octets': 20 }).expect(204);
-    await new Promise((r) => setTimeout(r, 300)); // a second job would be queued by now
+    expect(nas.coaRequests()).toHaveLength(1);
+
+    // The router answers again: the next report of the same expiry retries the same job.
+    nas.silent = false;
+    await interim(20);
+    const done = await waitFor(
+      async () => ((await lastCoa(row.id, 'limit')).lastCoa.result === 'disconnected' ? true : null),
+      6000,
+      'the retried job',
+    );
+    expect(done).toBe(true);
+    expect(nas.coaRequests()).toHaveLength(2);
     const rows = await sql(a.databaseUrl, 'SELECT id FROM coa_requests WHERE session_id = $1', [row.id]);
     expect(rows).toHaveLength(1);
-    expect(nas.coaRequests()).toHaveLength(1);
+
+    // Closed now: a late report of the expiry sends nothing.
+    await interim(30);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(nas.coaRequests()).toHaveLength(2);
   });
 
   it('uspot: only the timeouts are live (radius-das.c, uspot.uc das_coa); the rate change is recorded as not live', async () => {

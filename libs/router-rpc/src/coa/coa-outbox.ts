@@ -73,13 +73,22 @@ export class CoaOutbox implements OnApplicationBootstrap, OnApplicationShutdown 
     await Promise.allSettled([...this.running]);
   }
 
-  /** Records the jobs and tells every instance; returns at once (the send happens on whichever instance claims). */
+  /**
+   * Records the jobs and tells every instance; returns at once (the send happens on whichever
+   * instance claims). A change announced again is not sent again, unless its last try found the
+   * router unreachable or its fallback failed: then it is tried anew (an expiry that could not be
+   * enforced is, at the next Interim-Update, as before live changes).
+   */
   async enqueue(jobs: Omit<CoaJob, 'id'>[]): Promise<void> {
     if (!jobs.length) return;
     const rows: { id: string }[] = await this.db.query(
       `INSERT INTO coa_requests (session_id, change_id, reason, enforce, restriction)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::boolean[], $5::text[])
-       ON CONFLICT (session_id, change_id) DO NOTHING RETURNING id`,
+       ON CONFLICT (session_id, change_id) DO UPDATE
+         SET created_at = now(), claimed_by = NULL, claimed_at = NULL, finished_at = NULL,
+             outcome = NULL, error_cause = NULL, detail = NULL, sent = NULL
+         WHERE coa_requests.outcome IN ('failed', 'timeout')
+       RETURNING id`,
       [
         jobs.map((j) => j.sessionId),
         jobs.map((j) => j.changeId),
