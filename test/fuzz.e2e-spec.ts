@@ -66,6 +66,8 @@ describe(`fuzz: hostile input never gives a 5xx (seed ${SEED}, ${RUNS} inputs pe
     ids.speedProfileId = (
       await admin.post('/api/speed-profiles').send({ name: 'fz', downloadKbps: 1000, uploadKbps: 500 }).expect(201)
     ).body.id;
+    // Fair usage: the same profile is a valid throttle profile, so account bodies naming it reach the database.
+    ids.throttleProfileId = ids.speedProfileId;
     ids.ipPoolId = (await admin.post('/api/ip-pools').send({ name: 'fz', cidr: '10.250.0.0/16' }).expect(201)).body.id;
     ids.accountId = (
       await admin

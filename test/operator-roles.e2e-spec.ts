@@ -23,11 +23,12 @@ import { ADMIN_TOKEN, startTestApp, TestApp } from './support/test-app';
 /**
  * The issue's roles, as a rule over method and path: owner alone for operators; owner and
  * admin for the audit log; reading is for everyone; support writes only what is listed
- * here (disconnect a session, set a device password, clear a restriction); every other
- * write is for admin and owner.
+ * here (disconnect a session or re-send its attributes, set a device password, clear a
+ * restriction); every other write is for admin and owner.
  */
 const SUPPORT_WRITES = new Set([
   'POST /api/sessions/:sessionId/disconnect',
+  'POST /api/sessions/:sessionId/coa',
   'PUT /api/accounts/:id/password',
   'DELETE /api/accounts/:id/restrictions/:flag',
 ]);

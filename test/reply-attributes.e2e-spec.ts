@@ -19,7 +19,7 @@ describe('reply attributes reach the router through real FreeRADIUS', () => {
   let t: TestApp;
   let fr: FreeRadius;
   const routers = new Map<RouterVendor, { ip: string; secret: string; nasId: string }>();
-  const scenarios = ['full-vpn', 'full-hotspot', 'restricted'] as const;
+  const scenarios = ['full-vpn', 'full-hotspot', 'restricted', 'throttled'] as const;
   type Scenario = (typeof scenarios)[number];
   const username = (vendor: string, s: Scenario) => `audit.${vendor}.${s}`;
 
@@ -43,6 +43,10 @@ describe('reply attributes reach the router through real FreeRADIUS', () => {
         })
         .expect(201)
     ).body;
+    // Fair usage: the rates a login gets once its quota is used up.
+    const slow = (
+      await t.admin().post('/api/speed-profiles').send({ name: 'audit throttle 512k/256k', downloadKbps: 512, uploadKbps: 256 }).expect(201)
+    ).body;
     const pool = (await t.admin().post('/api/ip-pools').send({ name: 'audit', cidr: '10.77.0.0/24' }).expect(201)).body;
     const customer = (await t.admin().post('/api/customers').send({ name: 'Audit' }).expect(201)).body;
     let n = 20;
@@ -57,13 +61,16 @@ describe('reply attributes reach the router through real FreeRADIUS', () => {
         'full-hotspot': { kind: 'hotspot', quotaBytes: QUOTA },
         // Expired vpn login: restricted accept, keeps its static IP, carries the restricted list.
         restricted: { kind: 'vpn', ipPoolId: pool.id, quotaBytes: QUOTA, expiresAt: '2020-01-01T00:00:00Z' },
+        // Hotspot login past its quota with a throttle profile: accepted, slowly (used up below).
+        throttled: { kind: 'hotspot', quotaBytes: 1000, throttleProfileId: slow.id },
       };
       for (const s of scenarios) {
-        await t
+        const created = await t
           .admin()
           .post(`/api/customers/${customer.id}/accounts`)
           .send({ username: username(vendor, s), ...base, ...accounts[s] })
           .expect(201);
+        if (s === 'throttled') await t.admin().patch(`/api/accounts/${created.body.id}`).send({ usedBytes: 1000 }).expect(200);
       }
     }
   }, 120_000);
@@ -121,6 +128,22 @@ describe('reply attributes reach the router through real FreeRADIUS', () => {
       expect(missing).toEqual([]);
     });
   });
+
+  it.each([...ROUTER_VENDORS])(
+    '%s: a login past its quota with a throttle profile gets the throttled rate and no byte cap',
+    async (vendor) => {
+      const attrs = await loginThroughFreeRadius(vendor, username(vendor, 'throttled'));
+      if (vendor === 'mikrotik') {
+        expect(wireValue(attrs, 'Mikrotik-Rate-Limit')).toBe('256k/512k');
+        expect(wireValue(attrs, 'Mikrotik-Total-Limit')).toBeUndefined();
+        expect(wireValue(attrs, 'Mikrotik-Address-List')).toBeUndefined();
+      } else {
+        expect(wireValue(attrs, 'WISPr-Bandwidth-Max-Down')).toBe(512_000);
+        expect(wireValue(attrs, 'ChilliSpot-Max-Total-Octets')).toBeUndefined();
+      }
+      expect(wireValue(attrs, 'Idle-Timeout')).toBe(600); // the account's own profile's timeouts stay
+    },
+  );
 
   it.each([...ROUTER_VENDORS])('%s: a 5e9-byte quota arrives whole (octets + gigawords × 2^32)', async (vendor) => {
     const attrs = await loginThroughFreeRadius(vendor, username(vendor, 'full-hotspot'));

@@ -30,6 +30,7 @@ import { OperatorsService } from './operators/operators.service';
 import { TokenDirectory } from './operators/token-directory.service';
 import { RoutersController } from './routers/routers.controller';
 import { RoutersService } from './routers/routers.service';
+import { LiveAuthorization } from './radius/live-authorization';
 import { AccountLookup } from './radius/account-lookup';
 import { AdminFailsafe } from './radius/admin-failsafe/admin-failsafe.service';
 import { AnswerCacheControl } from './radius/answer-cache/answer-cache-control.service';
@@ -90,6 +91,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     DeadLetterRetention,
     RouterDirectory,
     AccountLookup,
+    LiveAuthorization,
     AdminFailsafe,
     AnswerCacheControl,
     RadiusEndpoints,
@@ -117,6 +119,8 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     RouterDirectory,
     SessionsQueryService,
     RadiusListener,
+    // router-rpc asks what an open session should have now (live changes by CoA).
+    LiveAuthorization,
   ],
 })
 export class AaaModule {}

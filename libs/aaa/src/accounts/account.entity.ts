@@ -25,6 +25,8 @@ export class Account {
   @ManyToOne(() => SpeedProfile, { nullable: true, onDelete: 'SET NULL' })
   @JoinColumn({ name: 'speed_profile_id' })
   speedProfile?: SpeedProfile | null;
+  /** Fair usage: the profile a session is slowed to once the quota is used up (instead of restricted). */
+  @Column('uuid', { name: 'throttle_profile_id', nullable: true }) throttleProfileId!: string | null;
   @Column('uuid', { name: 'ip_pool_id', nullable: true }) ipPoolId!: string | null;
   @Column('inet', { name: 'static_ip', nullable: true }) staticIp!: string | null;
   @Column('timestamptz', { name: 'expires_at', nullable: true }) expiresAt!: Date | null;

@@ -11,6 +11,7 @@ export function toAccountView(a: Account): AccountView {
     group: a.group,
     status: a.status,
     speedProfileId: a.speedProfileId,
+    throttleProfileId: a.throttleProfileId,
     ipPoolId: a.ipPoolId,
     staticIp: a.staticIp,
     expiresAt: a.expiresAt,

@@ -8,7 +8,10 @@ import { canonicalUsername } from '../common/username';
 import { orNotFound, rethrowDbError } from '../common/db-errors';
 import { Page } from '../common/pagination';
 import { Customer } from '../customers/customer.entity';
-import { AAA_EVENTS, AccountChangedEvent, AccountStatusChangedEvent } from '../events';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock';
+import { AAA_EVENTS, AccountChangedEvent, AccountStatusChangedEvent, AuthorizationChangedEvent } from '../events';
+import { isRestricted } from '../radius/policy';
 import { IpPoolsService } from '../ip-pools/ip-pools.service';
 import { AnswerCacheControl } from '../radius/answer-cache/answer-cache-control.service';
 import { SpeedProfile } from '../speed-profiles/speed-profile.entity';
@@ -26,6 +29,7 @@ export class AccountsService {
     private readonly events: EventEmitter2,
     private readonly radius: AnswerCacheControl,
     private readonly audit: AuditLog,
+    private readonly clock: Clock,
   ) {}
 
   async create(customerId: string, dto: CreateAccountDto): Promise<AccountView> {
@@ -35,6 +39,7 @@ export class AccountsService {
       .transaction(async (tx) => {
         if (!(await tx.existsBy(Customer, { id: customerId }))) throw new NotFoundException('Customer not found');
         await this.assertProfile(tx.getRepository(SpeedProfile), dto.speedProfileId);
+        await this.assertProfile(tx.getRepository(SpeedProfile), dto.throttleProfileId, 'throttleProfileId');
         const staticIp = dto.ipPoolId ? await this.pools.allocate(tx, dto.ipPoolId) : (dto.staticIp ?? null);
         return tx.save(
           tx.create(Account, {
@@ -46,6 +51,7 @@ export class AccountsService {
             group: dto.group ?? 'user',
             status: dto.status ?? 'active',
             speedProfileId: dto.speedProfileId ?? null,
+            throttleProfileId: dto.throttleProfileId ?? null,
             ipPoolId: dto.ipPoolId ?? null,
             staticIp,
             expiresAt: dto.expiresAt ?? null,
@@ -91,6 +97,7 @@ export class AccountsService {
     const account = await this.load(id);
     const before = toAccountView(account);
     await this.assertProfile(this.db.getRepository(SpeedProfile), dto.speedProfileId);
+    await this.assertProfile(this.db.getRepository(SpeedProfile), dto.throttleProfileId, 'throttleProfileId');
     const { password, ...fields } = dto;
     Object.assign(account, fields);
     if (password !== undefined) {
@@ -138,16 +145,40 @@ export class AccountsService {
     if (saved.status !== before.status && saved.status !== 'active') {
       const event: AccountStatusChangedEvent = { accountId: saved.id, status: saved.status };
       this.events.emit(AAA_EVENTS.accountStatusChanged, event);
+    } else if (saved.status === 'active') {
+      this.announceLiveChange(before, after);
     }
     return after;
+  }
+
+  /**
+   * Open sessions get what changed without a new login (router-rpc sends a CoA-Request). Only
+   * the fields a reply is made of count; whether a restriction is set or lifted is judged as a
+   * login now would be (policy.ts), so a reset quota or a later expiry lifts one.
+   */
+  private announceLiveChange(before: AccountView, after: AccountView): void {
+    const fields = ['speedProfileId', 'throttleProfileId', 'restrictions', 'expiresAt', 'quotaBytes', 'usedBytes'] as const;
+    const same = (k: (typeof fields)[number]) => JSON.stringify(before[k]) === JSON.stringify(after[k]);
+    if (fields.every(same)) return;
+    const now = this.clock.now();
+    const restrictedOf = (v: AccountView) => isRestricted({ ...v, throttle: v.throttleProfileId !== null }, now);
+    const was = restrictedOf(before);
+    const is = restrictedOf(after);
+    const event: AuthorizationChangedEvent = {
+      changeId: randomUUID(),
+      accountIds: [after.id],
+      reason: was !== is ? 'restriction' : !same('usedBytes') ? 'reset' : 'account',
+      restriction: was === is ? null : is ? 'set' : 'lifted',
+    };
+    this.events.emit(AAA_EVENTS.authorizationChanged, event);
   }
 
   private async load(id: string): Promise<Account> {
     return orNotFound(await this.accounts.findOneBy({ id }), 'Account');
   }
 
-  private async assertProfile(repo: Repository<SpeedProfile>, id: string | null | undefined): Promise<void> {
-    if (id && !(await repo.existsBy({ id }))) throw new BadRequestException('speedProfileId does not name an existing speed profile');
+  private async assertProfile(repo: Repository<SpeedProfile>, id: string | null | undefined, field = 'speedProfileId'): Promise<void> {
+    if (id && !(await repo.existsBy({ id }))) throw new BadRequestException(`${field} does not name an existing speed profile`);
   }
 
   /**

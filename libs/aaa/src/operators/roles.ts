@@ -2,7 +2,8 @@
  * Operator roles, weakest first. Each role can do everything the ones before it can:
  *
  * - `readonly`: GET only;
- * - `support`: reads, plus disconnecting sessions, setting a device password and clearing a restriction;
+ * - `support`: reads, plus disconnecting sessions, re-sending a session's attributes (CoA), setting a
+ *   device password and clearing a restriction;
  * - `admin`: everything except operators and their tokens;
  * - `owner`: everything.
  */

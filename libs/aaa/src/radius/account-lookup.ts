@@ -68,6 +68,12 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
     return (fresh ? undefined : this.cache.get(key)) ?? (await this.batchedLookup(key));
   }
 
+  /** By id, always from PostgreSQL: for deciding what an open session should have now (live changes). */
+  async byId(id: string): Promise<AuthAccount | null> {
+    const rows = await rawQuery<Row>(this.db, `${LOOKUP_SQL} WHERE a.id = $1`, [id]);
+    return rows[0] ? toAuthAccount(rows[0]) : null;
+  }
+
   /**
    * Fills the cache in the background after boot, so the first login of each account
    * does not pay a round trip either. Keyset pages keep each statement small.

@@ -1,4 +1,4 @@
-import { PolicyAccount } from './policy';
+import { PolicyAccount, SpeedLimits } from './policy';
 
 export interface AuthAccount extends PolicyAccount {
   id: string;
@@ -15,9 +15,13 @@ export const LOOKUP_SQL = `
          a.expires_at, a.quota_bytes, a.used_bytes, a.max_sessions, a.restrictions,
          p.download_kbps, p.upload_kbps, p.burst_download_kbps, p.burst_upload_kbps, p.burst_threshold_percent,
          p.burst_time_seconds, p.session_timeout_seconds, p.idle_timeout_seconds,
+         t.download_kbps AS t_download_kbps, t.upload_kbps AS t_upload_kbps, t.burst_download_kbps AS t_burst_download_kbps,
+         t.burst_upload_kbps AS t_burst_upload_kbps, t.burst_threshold_percent AS t_burst_threshold_percent,
+         t.burst_time_seconds AS t_burst_time_seconds,
          COALESCE((SELECT array_agg(s.calling_station_id) FROM sessions s
                     WHERE s.account_id = a.id AND s.stopped_at IS NULL), '{}') AS open_sessions
-    FROM accounts a LEFT JOIN speed_profiles p ON p.id = a.speed_profile_id`;
+    FROM accounts a LEFT JOIN speed_profiles p ON p.id = a.speed_profile_id
+    LEFT JOIN speed_profiles t ON t.id = a.throttle_profile_id`;
 
 // Lookups that arrive together (the same event-loop turn, or while earlier ones are in
 // flight) share one round trip: PostgreSQL and the socket cost per statement, not per row.
@@ -49,18 +53,23 @@ export function toAuthAccount(r: Row): AuthAccount {
     maxSessions: r.max_sessions as number,
     restrictions: (r.restrictions as string[]) ?? [],
     openSessions: (r.open_sessions as (string | null)[]) ?? [],
-    profile:
-      r.download_kbps === null
-        ? null
-        : {
-            downloadKbps: r.download_kbps as number,
-            uploadKbps: r.upload_kbps as number,
-            burstDownloadKbps: r.burst_download_kbps as number | null,
-            burstUploadKbps: r.burst_upload_kbps as number | null,
-            burstThresholdPercent: r.burst_threshold_percent as number | null,
-            burstTimeSeconds: r.burst_time_seconds as number | null,
-            sessionTimeoutSeconds: r.session_timeout_seconds as number | null,
-            idleTimeoutSeconds: r.idle_timeout_seconds as number | null,
-          },
+    profile: limitsOf(r, ''),
+    // Rates only: a throttled session keeps its own profile's timeouts (policy.ts).
+    throttleProfile: limitsOf(r, 't_'),
+  };
+}
+
+function limitsOf(r: Row, prefix: '' | 't_'): SpeedLimits | null {
+  const col = (name: string) => r[prefix + name] as number | null;
+  if (col('download_kbps') === null || col('download_kbps') === undefined) return null;
+  return {
+    downloadKbps: col('download_kbps')!,
+    uploadKbps: col('upload_kbps')!,
+    burstDownloadKbps: col('burst_download_kbps'),
+    burstUploadKbps: col('burst_upload_kbps'),
+    burstThresholdPercent: col('burst_threshold_percent'),
+    burstTimeSeconds: col('burst_time_seconds'),
+    sessionTimeoutSeconds: prefix ? null : col('session_timeout_seconds'),
+    idleTimeoutSeconds: prefix ? null : col('idle_timeout_seconds'),
   };
 }

@@ -1,4 +1,4 @@
-import { decide, PolicyAccount, PolicyInput } from './policy';
+import { decide, isRestricted, liveSessionTimeout, PolicyAccount, PolicyInput } from './policy';
 import { profile10x2 } from './profile.fixture';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -64,6 +64,7 @@ describe('decide()', () => {
     expect(d).toEqual({
       result: 'accept',
       restrictedBy: [],
+      throttled: false,
       replaceSessionsOf: null,
       reply: expect.objectContaining({
         framedIp: '10.0.0.2',
@@ -98,5 +99,89 @@ describe('decide()', () => {
   it('is deterministic for the same inputs', () => {
     const i = input({ account: account({ quotaBytes: 10, usedBytes: 3, expiresAt: new Date(NOW.getTime() + HOUR) }) });
     expect(decide(i)).toEqual(decide(i));
+  });
+});
+
+describe('decide(): fair-usage throttling', () => {
+  const slow = profile10x2({ downloadKbps: 512, uploadKbps: 256 });
+  it.each<[string, Partial<PolicyAccount>, { throttled: boolean; restrictedBy: string[]; down: number | null; remaining: number | null }]>([
+    [
+      'quota left: full speed, byte cap',
+      { quotaBytes: 100, usedBytes: 40, throttleProfile: slow },
+      { throttled: false, restrictedBy: [], down: 10000, remaining: 60 },
+    ],
+    [
+      'quota used up with a throttle profile: slowed, not restricted, no cap',
+      { quotaBytes: 100, usedBytes: 100, throttleProfile: slow },
+      { throttled: true, restrictedBy: [], down: 512, remaining: null },
+    ],
+    [
+      'quota used up without one: restricted as before',
+      { quotaBytes: 100, usedBytes: 100, throttleProfile: null },
+      { throttled: false, restrictedBy: ['quota_exceeded'], down: 10000, remaining: null },
+    ],
+    [
+      'hotspot used up with a throttle profile: let in, slowly',
+      { kind: 'hotspot', quotaBytes: 100, usedBytes: 200, throttleProfile: slow },
+      { throttled: true, restrictedBy: [], down: 512, remaining: null },
+    ],
+    [
+      'throttled and unpaid: restricted (the flag), at the throttled rate',
+      { quotaBytes: 1, usedBytes: 1, throttleProfile: slow, restrictions: ['unpaid'] },
+      { throttled: true, restrictedBy: ['unpaid'], down: 512, remaining: null },
+    ],
+    [
+      'reset (usedBytes 0): back to full speed',
+      { quotaBytes: 100, usedBytes: 0, throttleProfile: slow },
+      { throttled: false, restrictedBy: [], down: 10000, remaining: 100 },
+    ],
+  ])('%s', (_name, over, want) => {
+    const d = decide(input({ account: account(over) }));
+    expect(d.result).toBe('accept');
+    if (d.result !== 'accept') return;
+    expect({
+      throttled: d.throttled,
+      restrictedBy: d.restrictedBy,
+      down: d.reply.rate?.downloadKbps ?? null,
+      remaining: d.reply.remainingBytes,
+    }).toEqual(want);
+  });
+
+  it('keeps the account’s own timeouts while throttled', () => {
+    const d = decide(input({ account: account({ quotaBytes: 1, usedBytes: 1, throttleProfile: slow }) }));
+    expect(d.result === 'accept' && d.reply).toMatchObject({
+      sessionTimeout: 86400,
+      idleTimeout: 600,
+      rate: { downloadKbps: 512, idleTimeoutSeconds: 600 },
+    });
+  });
+});
+
+describe('liveSessionTimeout(): Session-Timeout for an open session, counted from its start', () => {
+  const started = new Date(NOW.getTime() - HOUR); // online for an hour
+  it.each<[string, Partial<PolicyAccount>, boolean, number | null]>([
+    ['the profile cap alone', {}, false, 86400],
+    ['expiry in 30 min: the hour online plus 30 min', { expiresAt: new Date(NOW.getTime() + HOUR / 2) }, false, 5400],
+    ['expiry beyond the cap: the cap', { expiresAt: new Date(NOW.getTime() + 48 * HOUR) }, false, 86400],
+    ['restricted: expiry does not count', { expiresAt: new Date(NOW.getTime() + HOUR / 2) }, true, 86400],
+    ['expired already: the cap (the restriction handles it)', { expiresAt: new Date(NOW.getTime() - 1) }, false, 86400],
+    ['no profile, no expiry: none', { profile: null }, false, null],
+  ])('%s', (_name, over, restricted, want) => {
+    expect(liveSessionTimeout(account(over), restricted, started, NOW)).toBe(want);
+  });
+});
+
+describe('isRestricted(): what AccountsService compares before and after a change', () => {
+  type Limits = Parameters<typeof isRestricted>[0];
+  const base: Limits = { expiresAt: null, quotaBytes: null, usedBytes: 0, restrictions: [], throttle: false };
+  it.each<[string, Partial<Limits>, boolean]>([
+    ['nothing', {}, false],
+    ['a flag', { restrictions: ['unpaid'] }, true],
+    ['expired', { expiresAt: NOW }, true],
+    ['quota used up', { quotaBytes: 10, usedBytes: 10 }, true],
+    ['quota used up with a throttle profile: throttled, not restricted', { quotaBytes: 10, usedBytes: 10, throttle: true }, false],
+    ['quota left', { quotaBytes: 10, usedBytes: 9 }, false],
+  ])('%s', (_name, over, want) => {
+    expect(isRestricted({ ...base, ...over }, NOW)).toBe(want);
   });
 });

@@ -15,16 +15,23 @@ export interface PolicyAccount {
   usedBytes: number;
   maxSessions: number;
   restrictions: string[];
-  profile: {
-    downloadKbps: number;
-    uploadKbps: number;
-    burstDownloadKbps: number | null;
-    burstUploadKbps: number | null;
-    burstThresholdPercent: number | null;
-    burstTimeSeconds: number | null;
-    sessionTimeoutSeconds: number | null;
-    idleTimeoutSeconds: number | null;
-  } | null;
+  profile: SpeedLimits | null;
+  /**
+   * Fair usage: the rate once the quota is used up. With one, a used-up quota slows the login
+   * down to it instead of restricting it (hotspot logins are let in, slowly, instead of rejected).
+   */
+  throttleProfile?: SpeedLimits | null;
+}
+
+export interface SpeedLimits {
+  downloadKbps: number;
+  uploadKbps: number;
+  burstDownloadKbps: number | null;
+  burstUploadKbps: number | null;
+  burstThresholdPercent: number | null;
+  burstTimeSeconds: number | null;
+  sessionTimeoutSeconds: number | null;
+  idleTimeoutSeconds: number | null;
 }
 
 export interface PolicyInput {
@@ -53,7 +60,7 @@ export interface ReplyPlan {
 
 export type Decision =
   | { result: 'reject'; reason: RejectReason; message: string }
-  | { result: 'accept'; restrictedBy: RestrictReason[]; reply: ReplyPlan; replaceSessionsOf: string | null };
+  | { result: 'accept'; restrictedBy: RestrictReason[]; throttled: boolean; reply: ReplyPlan; replaceSessionsOf: string | null };
 
 /** The wrong-password text is repeated in freeradius/overlay/policy.d/aaa (aaa_bad_password): keep them equal. */
 const MESSAGES: Record<RejectReason, string> = {
@@ -83,7 +90,9 @@ export function decide(input: PolicyInput): Decision {
 
   const limits: RestrictReason[] = [];
   if (a.expiresAt && a.expiresAt.getTime() <= now.getTime()) limits.push('expired');
-  if (a.quotaBytes !== null && a.usedBytes >= a.quotaBytes) limits.push('quota_exceeded');
+  const quotaUsedUp = a.quotaBytes !== null && a.usedBytes >= a.quotaBytes;
+  const throttled = quotaUsedUp && !!a.throttleProfile;
+  if (quotaUsedUp && !throttled) limits.push('quota_exceeded');
   if (a.kind === 'hotspot') {
     if (limits.length) return reject(limits[0] as RejectReason);
     if (a.restrictions.length) return reject('restricted');
@@ -92,12 +101,17 @@ export function decide(input: PolicyInput): Decision {
   return {
     result: 'accept',
     restrictedBy,
+    throttled,
     replaceSessionsOf: sameDevice ? input.callingStationId : null,
-    reply: replyPlan(a, input, restrictedBy.length > 0),
+    reply: replyPlan(a, input, restrictedBy.length > 0, throttled),
   };
 }
 
-function replyPlan(a: PolicyAccount, input: PolicyInput, restricted: boolean): ReplyPlan {
+/**
+ * Throttled: the throttle profile's rates, the account's own timeouts (slowing down must not
+ * cut a session sooner), and no byte cap (the quota is used up; the rate is the limit now).
+ */
+function replyPlan(a: PolicyAccount, input: PolicyInput, restricted: boolean, throttled: boolean): ReplyPlan {
   const untilExpiry = a.expiresAt && !restricted ? Math.floor((a.expiresAt.getTime() - input.now.getTime()) / 1000) : null;
   const timeouts = [a.profile?.sessionTimeoutSeconds ?? null, untilExpiry].filter((v): v is number => v !== null && v > 0);
   return {
@@ -105,7 +119,36 @@ function replyPlan(a: PolicyAccount, input: PolicyInput, restricted: boolean): R
     sessionTimeout: timeouts.length ? Math.min(...timeouts) : null,
     idleTimeout: a.profile?.idleTimeoutSeconds ?? null,
     interimInterval: input.interimInterval,
-    rate: a.profile,
-    remainingBytes: a.quotaBytes !== null && !restricted ? Math.max(a.quotaBytes - a.usedBytes, 0) : null,
+    rate: throttled ? throttledRate(a.throttleProfile!, a.profile) : a.profile,
+    remainingBytes: a.quotaBytes !== null && !restricted && !throttled ? Math.max(a.quotaBytes - a.usedBytes, 0) : null,
   };
+}
+
+function throttledRate(throttle: SpeedLimits, own: SpeedLimits | null): SpeedLimits {
+  return { ...throttle, sessionTimeoutSeconds: own?.sessionTimeoutSeconds ?? null, idleTimeoutSeconds: own?.idleTimeoutSeconds ?? null };
+}
+
+/**
+ * Session-Timeout for a session that is already open, counted from its start as routers count
+ * it (uspot `uspot.uc` compares it with the time since connect): the profile's cap, or the time
+ * until expiry plus the time already online, whichever is less.
+ */
+export function liveSessionTimeout(a: PolicyAccount, restricted: boolean, startedAt: Date, now: Date): number | null {
+  const elapsed = Math.max(0, Math.floor((now.getTime() - startedAt.getTime()) / 1000));
+  const untilExpiry = a.expiresAt && !restricted ? Math.floor((a.expiresAt.getTime() - now.getTime()) / 1000) : null;
+  const timeouts = [
+    a.profile?.sessionTimeoutSeconds ?? null,
+    untilExpiry === null || untilExpiry <= 0 ? null : elapsed + untilExpiry,
+  ].filter((v): v is number => v !== null && v > 0);
+  return timeouts.length ? Math.min(...timeouts) : null;
+}
+
+/** Whether a login would be restricted now (restriction flags, expiry, a used-up quota without a throttle profile). */
+export function isRestricted(
+  a: Pick<PolicyAccount, 'expiresAt' | 'quotaBytes' | 'usedBytes' | 'restrictions'> & { throttle: boolean },
+  now: Date,
+): boolean {
+  if (a.restrictions.length) return true;
+  if (a.expiresAt && a.expiresAt.getTime() <= now.getTime()) return true;
+  return a.quotaBytes !== null && a.usedBytes >= a.quotaBytes && !a.throttle;
 }

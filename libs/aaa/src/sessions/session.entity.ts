@@ -20,4 +20,17 @@ export class Session {
   @Column('bigint', { name: 'output_octets', default: 0, transformer: bigintNumber }) outputOctets!: number;
   @Column('int', { name: 'session_time', default: 0 }) sessionTime!: number;
   @Column('text', { name: 'terminate_cause', nullable: true }) terminateCause!: string | null;
+  /** Not a column: the last finished CoA-Request for this session (`coa_requests`), filled by the admin read side. */
+  lastCoa?: LastCoa | null;
+}
+
+/** The last live change sent to a session (RFC 5176 CoA) and what became of it. */
+export interface LastCoa {
+  at: Date;
+  reason: string;
+  /** ack, nak, timeout, disconnected (not applicable live, so cut), unsupported, skipped, failed. */
+  result: string;
+  /** RFC 5176 §3.5 Error-Cause from the router's NAK, when it gave one. */
+  errorCause: string | null;
+  detail: string | null;
 }

@@ -32,11 +32,7 @@ export class SessionsQueryService {
       `SELECT ${this.select()} FROM (${union}) s ORDER BY started_at DESC, id LIMIT $${page + 1} OFFSET $${page + 2}`,
       [...params, q.limit, q.offset],
     );
-    return Page.of(
-      rows.map((r) => this.toEntity(r)),
-      total,
-      q,
-    );
+    return Page.of(await this.withLastCoa(rows.map((r) => this.toEntity(r))), total, q);
   }
 
   async get(id: string): Promise<Session> {
@@ -44,7 +40,32 @@ export class SessionsQueryService {
       `SELECT ${this.select()} FROM (${this.both('WHERE id = $1')}) s LIMIT 1`,
       [id],
     );
-    return orNotFound(rows.length ? this.toEntity(rows[0]) : null, 'Session');
+    const session = orNotFound(rows.length ? this.toEntity(rows[0]) : null, 'Session');
+    return (await this.withLastCoa([session]))[0];
+  }
+
+  /** One statement per page: the newest finished CoA of each session (router-rpc writes them). */
+  private async withLastCoa(sessions: Session[]): Promise<Session[]> {
+    if (!sessions.length) return sessions;
+    const rows: {
+      session_id: string;
+      finished_at: Date;
+      reason: string;
+      outcome: string;
+      error_cause: string | null;
+      detail: string | null;
+    }[] = await this.sessions.query(
+      `SELECT DISTINCT ON (session_id) session_id, finished_at, reason, outcome, error_cause, detail
+           FROM coa_requests WHERE session_id = ANY ($1::uuid[]) AND finished_at IS NOT NULL
+          ORDER BY session_id, id DESC`,
+      [sessions.map((s) => s.id)],
+    );
+    const last = new Map(rows.map((r) => [r.session_id, r]));
+    for (const s of sessions) {
+      const r = last.get(s.id);
+      s.lastCoa = r ? { at: r.finished_at, reason: r.reason, result: r.outcome, errorCause: r.error_cause, detail: r.detail } : null;
+    }
+    return sessions;
   }
 
   private both(filter: string): string {

@@ -5,7 +5,8 @@ import { Repository } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service';
 import { orNotFound, rethrowDbError } from '../common/db-errors';
 import { Page, PageQuery } from '../common/pagination';
-import { AAA_EVENTS } from '../events';
+import { randomUUID } from 'node:crypto';
+import { AAA_EVENTS, AuthorizationChangedEvent } from '../events';
 import { AnswerCacheControl } from '../radius/answer-cache/answer-cache-control.service';
 import { SpeedProfile } from './speed-profile.entity';
 import { CreateSpeedProfileDto, UpdateSpeedProfileDto } from './speed-profile.dto';
@@ -42,6 +43,9 @@ export class SpeedProfilesService {
     this.events.emit(AAA_EVENTS.profileChanged, { profileId: id });
     // Every cached answer may carry the old rate: FreeRADIUS drops them before we answer.
     await this.radius.bumpNow();
+    // Open sessions of accounts on this profile (or throttled to it) get the new rates by CoA.
+    const live: AuthorizationChangedEvent = { changeId: randomUUID(), profileId: id, reason: 'speed-profile', restriction: null };
+    this.events.emit(AAA_EVENTS.authorizationChanged, live);
     return saved;
   }
 

@@ -19,8 +19,14 @@ export type CoaResult = { outcome: 'ack' } | { outcome: 'nak'; errorCause?: stri
 /** No valid answer after every retry: router down, port closed, firewall, or wrong secret. */
 export class CoaTimeoutError extends Error {}
 
+/** RFC 5176 §2.1 (Disconnect) and §2.2 (CoA) request codes with their ACK and NAK. */
+const KINDS = {
+  disconnect: { request: 'Disconnect-Request', ack: 'Disconnect-ACK', nak: 'Disconnect-NAK' },
+  coa: { request: 'CoA-Request', ack: 'CoA-ACK', nak: 'CoA-NAK' },
+} as const;
+
 /**
- * RFC 5176 Disconnect-Request sender. Retransmits the identical packet (same identifier and
+ * RFC 5176 Disconnect-Request and CoA-Request sender. Retransmits the identical packet (same identifier and
  * authenticator, as RFC 5176 §2.3 expects) and ignores answers that fail the response
  * authenticator check, so a wrong secret shows up as a timeout rather than a forged ACK.
  * Only RFC dictionaries are needed: Disconnect carries no vendor attributes (uspot would NAK them).
@@ -30,8 +36,18 @@ export class CoaClient {
   private readonly log = new Logger(CoaClient.name);
 
   disconnect(target: CoaTarget, attributes: RadiusAttribute[], timeoutMs: number, attempts = 3): Promise<CoaResult> {
+    return this.send('disconnect', target, attributes, timeoutMs, attempts);
+  }
+
+  /** Vendor attributes go in as raw Vendor-Specific buffers (coa-attributes.ts): the library has no vendor dictionaries. */
+  coa(target: CoaTarget, attributes: RadiusAttribute[], timeoutMs: number, attempts = 3): Promise<CoaResult> {
+    return this.send('coa', target, attributes, timeoutMs, attempts);
+  }
+
+  private send(kind: keyof typeof KINDS, target: CoaTarget, attributes: RadiusAttribute[], timeoutMs: number, attempts: number) {
+    const codes = KINDS[kind];
     // Message-Authenticator stays off: uspot's DAE NAKs any attribute it does not know.
-    const request = radius.encode({ code: 'Disconnect-Request', secret: target.secret, attributes, add_message_authenticator: false });
+    const request = radius.encode({ code: codes.request, secret: target.secret, attributes, add_message_authenticator: false });
     const family = isIP(target.host) === 6 ? 'udp6' : 'udp4';
     const socket = createSocket(family);
     const perTry = Math.max(50, Math.floor(timeoutMs / attempts));
@@ -64,8 +80,8 @@ export class CoaClient {
         } catch {
           return;
         }
-        if (decoded.code === 'Disconnect-ACK') return finish(null, { outcome: 'ack' });
-        if (decoded.code === 'Disconnect-NAK') {
+        if (decoded.code === codes.ack) return finish(null, { outcome: 'ack' });
+        if (decoded.code === codes.nak) {
           const cause = decoded.attributes['Error-Cause'];
           const result: CoaResult = { outcome: 'nak', errorCause: cause === undefined ? undefined : String(cause) };
           if (sent > 1) result.retransmitted = true;

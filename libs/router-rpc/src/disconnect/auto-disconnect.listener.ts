@@ -5,7 +5,8 @@ import { AAA_EVENTS, AccountStatusChangedEvent, AuditLog, SessionLimitReachedEve
 import { DisconnectService } from './disconnect.service';
 
 /**
- * Cuts sessions when aaa says they must end (ban, disable, quota, expiry). Runs detached from
+ * Cuts sessions when aaa says they must end (ban, disable; quota and expiry when the session
+ * cannot go on throttled or restricted, see LiveChangeListener). Runs detached from
  * the request that caused it, so it logs failures and never throws back into the emitter.
  */
 @Injectable()
@@ -31,7 +32,7 @@ export class AutoDisconnectListener {
     }
   }
 
-  @OnEvent(AAA_EVENTS.sessionLimitReached)
+  /** Called by LiveChangeListener when a limit cannot be applied as a throttled or restricted session. */
   async onLimit(e: SessionLimitReachedEvent): Promise<void> {
     await this.cut(e.sessionId, `limit reached (${e.reason})`);
   }

@@ -65,7 +65,7 @@ describe('AnswerCacheControl with a FreeRADIUS that stops acknowledging', () => 
 
   const ttl = () =>
     control.ttl({
-      decision: { result: 'accept', restrictedBy: [], replaceSessionsOf: null, reply: {} as never },
+      decision: { result: 'accept', restrictedBy: [], throttled: false, replaceSessionsOf: null, reply: {} as never },
       account: { quotaBytes: null, expiresAt: null, profile: null },
       username: 'alice',
       callingStationId: 'AA-BB-CC-DD-EE-FF',
