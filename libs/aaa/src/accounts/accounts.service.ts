@@ -10,6 +10,7 @@ import { Page } from '../common/pagination';
 import { Customer } from '../customers/customer.entity';
 import { AAA_EVENTS, AccountChangedEvent, AccountStatusChangedEvent } from '../events';
 import { IpPoolsService } from '../ip-pools/ip-pools.service';
+import { Ip6PoolsService } from '../ip6-pools/ip6-pools.service';
 import { AnswerCacheControl } from '../radius/answer-cache/answer-cache-control.service';
 import { SpeedProfile } from '../speed-profiles/speed-profile.entity';
 import { Account } from './account.entity';
@@ -22,6 +23,7 @@ export class AccountsService {
     @InjectRepository(Account) private readonly accounts: Repository<Account>,
     @InjectDataSource() private readonly db: DataSource,
     private readonly pools: IpPoolsService,
+    private readonly ip6Pools: Ip6PoolsService,
     private readonly vault: CredentialVault,
     private readonly events: EventEmitter2,
     private readonly radius: AnswerCacheControl,
@@ -30,13 +32,24 @@ export class AccountsService {
 
   async create(customerId: string, dto: CreateAccountDto): Promise<AccountView> {
     if (dto.ipPoolId && dto.staticIp) throw new BadRequestException('Give either ipPoolId or staticIp, not both');
+    if (dto.ip6PoolId && dto.delegatedPrefix) throw new BadRequestException('Give either ip6PoolId or delegatedPrefix, not both');
+    if (dto.framedIp6PoolId && dto.framedIpv6Prefix) {
+      throw new BadRequestException('Give either framedIp6PoolId or framedIpv6Prefix, not both');
+    }
     const ntHash = await this.vault.ntHash(dto.password);
     const saved = await this.db
       .transaction(async (tx) => {
         if (!(await tx.existsBy(Customer, { id: customerId }))) throw new NotFoundException('Customer not found');
         await this.assertProfile(tx.getRepository(SpeedProfile), dto.speedProfileId);
         const staticIp = dto.ipPoolId ? await this.pools.allocate(tx, dto.ipPoolId) : (dto.staticIp ?? null);
-        return tx.save(
+        // Pools are always locked in this order (IPv4, delegated, framed), so creates cannot deadlock.
+        const delegatedPrefix = dto.ip6PoolId
+          ? await this.ip6Pools.allocate(tx, dto.ip6PoolId, 'delegated', 'ip6PoolId')
+          : (dto.delegatedPrefix ?? null);
+        const framedIpv6Prefix = dto.framedIp6PoolId
+          ? await this.ip6Pools.allocate(tx, dto.framedIp6PoolId, 'framed', 'framedIp6PoolId')
+          : (dto.framedIpv6Prefix ?? null);
+        const created = await tx.save(
           tx.create(Account, {
             customerId,
             username: dto.username,
@@ -48,6 +61,10 @@ export class AccountsService {
             speedProfileId: dto.speedProfileId ?? null,
             ipPoolId: dto.ipPoolId ?? null,
             staticIp,
+            ip6PoolId: dto.ip6PoolId ?? null,
+            delegatedPrefix,
+            framedIp6PoolId: dto.framedIp6PoolId ?? null,
+            framedIpv6Prefix,
             expiresAt: dto.expiresAt ?? null,
             quotaBytes: dto.quotaBytes ?? null,
             maxSessions: dto.maxSessions ?? 1,
@@ -56,6 +73,8 @@ export class AccountsService {
             notes: dto.notes ?? null,
           }),
         );
+        // Read back: PostgreSQL writes prefixes in their canonical form.
+        return tx.findOneByOrFail(Account, { id: created.id });
       })
       .catch(rethrowDbError);
     this.changed(saved);
@@ -93,12 +112,15 @@ export class AccountsService {
     await this.assertProfile(this.db.getRepository(SpeedProfile), dto.speedProfileId);
     const { password, ...fields } = dto;
     Object.assign(account, fields);
+    // An explicit prefix (or null) replaces the one allocated from a pool.
+    if (fields.delegatedPrefix !== undefined) account.ip6PoolId = null;
+    if (fields.framedIpv6Prefix !== undefined) account.framedIp6PoolId = null;
     if (password !== undefined) {
       account.passwordEnc = this.vault.encrypt(password);
       account.ntHash = await this.vault.ntHash(password);
     }
-    const saved = await this.accounts.save(account).catch(rethrowDbError);
-    return this.updated(before, saved, password !== undefined);
+    await this.accounts.save(account).catch(rethrowDbError);
+    return this.updated(before, await this.load(id), password !== undefined);
   }
 
   /** What support may do to a device's login: set its password, nothing else. */
@@ -121,7 +143,7 @@ export class AccountsService {
     return this.updated(before, await this.load(id), false);
   }
 
-  /** Deleting the row frees its static IP: the address is simply no longer taken. */
+  /** Deleting the row frees its static IP and IPv6 prefixes: they are simply no longer taken. */
   async remove(id: string): Promise<void> {
     const account = await this.load(id);
     await this.accounts.delete({ id });

@@ -13,6 +13,8 @@ const admin: AuthAccount = {
   group: 'admin',
   status: 'active',
   staticIp: '10.0.0.7',
+  delegatedPrefix: null,
+  framedIpv6Prefix: null,
   expiresAt: null,
   quotaBytes: null,
   usedBytes: 0,
