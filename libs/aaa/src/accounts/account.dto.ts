@@ -91,11 +91,21 @@ export class UpdateAccountDto extends AccountFields {
   @IsPassword(true) password?: string;
   @ApiPropertyOptional({ enum: ACCOUNT_GROUPS }) @Optional() @IsIn(ACCOUNT_GROUPS) group?: AccountGroup;
   @ApiPropertyOptional({ description: 'Set to 0 to start a new quota period' }) @Optional() @BoundedInt(0, BYTES_MAX) usedBytes?: number;
-  @ApiPropertyOptional({ type: String, nullable: true, example: '2001:db8:100::/56', description: 'Explicit delegated prefix; null releases it' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2001:db8:100::/56',
+    description: 'Explicit delegated prefix; null releases it',
+  })
   @OptionalNullable()
   @IsIpv6Prefix(DELEGATED_LENGTHS)
   delegatedPrefix?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, example: '2001:db8:1:2::/64', description: 'Explicit framed IPv6 prefix; null releases it' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2001:db8:1:2::/64',
+    description: 'Explicit framed IPv6 prefix; null releases it',
+  })
   @OptionalNullable()
   @IsIpv6Prefix(FRAMED_LENGTHS)
   framedIpv6Prefix?: string | null;

@@ -46,7 +46,11 @@ describe('parseAccounting: IPv6 attributes', () => {
     [
       'as FreeRADIUS prints them',
       { 'Framed-IPv6-Prefix': '2001:db8:1:2::/64', 'Delegated-IPv6-Prefix': '2001:db8:100::/56', 'Framed-IPv6-Address': '2001:db8:1:2::5' },
-      { framedIpv6Prefix: '2001:db8:1:2:0:0:0:0/64', delegatedIpv6Prefix: '2001:db8:100:0:0:0:0:0/56', framedIpv6Address: '2001:db8:1:2::5' },
+      {
+        framedIpv6Prefix: '2001:db8:1:2:0:0:0:0/64',
+        delegatedIpv6Prefix: '2001:db8:100:0:0:0:0:0/56',
+        framedIpv6Address: '2001:db8:1:2::5',
+      },
     ],
     [
       'bits after the length: the network',

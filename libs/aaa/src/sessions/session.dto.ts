@@ -33,7 +33,11 @@ export class SessionQuery extends PageQuery {
   })
   ip?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Sessions open at this time (started by it, not stopped before it)' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'Sessions open at this time (started by it, not stopped before it)',
+  })
   @Optional()
   @IsDateTime()
   at?: Date;

@@ -27,9 +27,7 @@ export class SessionsQueryService {
     // a network finds everything inside it; each column has a GiST index in history.
     if (q.ip) {
       const p = `$${params.push(q.ip)}::inet`;
-      where.push(
-        `(framed_ip && ${p} OR framed_ipv6_address && ${p} OR framed_ipv6_prefix && ${p} OR delegated_ipv6_prefix && ${p})`,
-      );
+      where.push(`(framed_ip && ${p} OR framed_ipv6_address && ${p} OR framed_ipv6_prefix && ${p} OR delegated_ipv6_prefix && ${p})`);
     }
     if (q.at) {
       // A session still open then; stopped_at >= at also prunes older history partitions.
