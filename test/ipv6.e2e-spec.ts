@@ -158,8 +158,8 @@ describe('IPv6: pools, prefixes in replies, accounting and the address lookup', 
       const bad = await createAccount({ username: 'v6.bad', framedIpv6Prefix: '2001:db8:ff00::1/64' }).expect(400);
       expect(JSON.stringify(bad.body.message)).toMatch(/framedIpv6Prefix must be an IPv6 network/);
 
-      // An update can set, move or release it.
-      const moved = await t.admin().patch(`/api/accounts/${a.body.id}`).send({ delegatedPrefix: '2001:db8:0:f00::/56' }).expect(200);
+      // An update can set, move or release it; it reads back as PostgreSQL writes it.
+      const moved = await t.admin().patch(`/api/accounts/${a.body.id}`).send({ delegatedPrefix: '2001:0db8:0000:0f00::/56' }).expect(200);
       expect(moved.body).toMatchObject({ delegatedPrefix: '2001:db8:0:f00::/56', ip6PoolId: null });
       const released = await t.admin().patch(`/api/accounts/${a.body.id}`).send({ delegatedPrefix: null }).expect(200);
       expect(released.body.delegatedPrefix).toBeNull();

@@ -73,8 +73,7 @@ export class AccountsService {
             notes: dto.notes ?? null,
           }),
         );
-        // Read back: PostgreSQL writes prefixes in their canonical form.
-        return tx.findOneByOrFail(Account, { id: created.id });
+        return this.canonicalPrefixes(tx.getRepository(Account), created);
       })
       .catch(rethrowDbError);
     this.changed(saved);
@@ -119,8 +118,8 @@ export class AccountsService {
       account.passwordEnc = this.vault.encrypt(password);
       account.ntHash = await this.vault.ntHash(password);
     }
-    await this.accounts.save(account).catch(rethrowDbError);
-    return this.updated(before, await this.load(id), password !== undefined);
+    const saved = await this.accounts.save(account).catch(rethrowDbError);
+    return this.updated(before, await this.canonicalPrefixes(this.accounts, saved), password !== undefined);
   }
 
   /** What support may do to a device's login: set its password, nothing else. */
@@ -162,6 +161,13 @@ export class AccountsService {
       this.events.emit(AAA_EVENTS.accountStatusChanged, event);
     }
     return after;
+  }
+
+  /** IPv6 prefixes as PostgreSQL writes them (2001:db8:100::/56), however they were given. */
+  private async canonicalPrefixes(repo: Repository<Account>, a: Account): Promise<Account> {
+    if (a.delegatedPrefix === null && a.framedIpv6Prefix === null) return a;
+    const stored = await repo.findOne({ where: { id: a.id }, select: { id: true, delegatedPrefix: true, framedIpv6Prefix: true } });
+    return Object.assign(a, { delegatedPrefix: stored?.delegatedPrefix ?? null, framedIpv6Prefix: stored?.framedIpv6Prefix ?? null });
   }
 
   private async load(id: string): Promise<Account> {
