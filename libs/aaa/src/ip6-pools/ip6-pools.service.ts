@@ -105,8 +105,9 @@ export class Ip6PoolsService {
   async allocate(tx: EntityManager, poolId: string, purpose: Ip6PoolPurpose, field: string): Promise<string> {
     const pool = await tx.findOneBy(Ip6Pool, { id: poolId });
     if (!pool) throw new BadRequestException(`${field} does not name an existing IPv6 pool`);
-    if (pool.purpose !== purpose)
+    if (pool.purpose !== purpose) {
       throw new BadRequestException(`${field} must name a ${purpose} IPv6 pool; ${pool.name} is ${pool.purpose}`);
+    }
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ip6_pool:${poolId}`]);
     const rows: { prefix: string }[] = await tx.query(ALLOCATE_SQL, [poolId]);
     if (!rows.length) throw new ConflictException(`IPv6 pool ${pool.name} is exhausted`);
