@@ -140,6 +140,24 @@ describe('IPv6: pools, prefixes in replies, accounting and the address lookup', 
       expect(again.body).toMatchObject({ delegatedPrefix: '2001:db9:100:700::/56', ip6PoolId: pool.id });
     });
 
+    it('the allocator steps over explicit prefixes of any length, in either column', async () => {
+      const pool = (
+        await t
+          .admin()
+          .post('/api/ip6-pools')
+          .send({ name: 'edge', prefix: '2001:dba::/52', assignLength: 56, purpose: 'delegated' })
+          .expect(201)
+      ).body;
+      const next = async (name: string) => (await createAccount({ username: name, ip6PoolId: pool.id }).expect(201)).body.delegatedPrefix;
+      await createAccount({ username: 'edge.x64', delegatedPrefix: '2001:dba::/64' }).expect(201); // inside the first /56
+      expect(await next('edge.1')).toBe('2001:dba:0:100::/56');
+      await createAccount({ username: 'edge.x57', framedIpv6Prefix: '2001:dba:0:280::/57' }).expect(201); // half of the third
+      expect(await next('edge.2')).toBe('2001:dba:0:300::/56');
+      await createAccount({ username: 'edge.x54', delegatedPrefix: '2001:dba:0:400::/54' }).expect(201); // the 5th to 8th
+      expect(await next('edge.3')).toBe('2001:dba:0:800::/56');
+      expect((await t.admin().get(`/api/ip6-pools/${pool.id}`).expect(200)).body).toMatchObject({ size: 16, allocated: 6 });
+    });
+
     it('an explicit prefix: taken out of the pool, unique, and checked', async () => {
       const explicit = await createAccount({ username: 'v6.explicit', delegatedPrefix: '2001:db8:0:100::/56' }).expect(201);
       expect(explicit.body).toMatchObject({ delegatedPrefix: '2001:db8:0:100::/56', ip6PoolId: null });
