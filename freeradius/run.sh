@@ -160,13 +160,14 @@ chmod 0700 "$RADDB_DIR"
 ADMIN_SNAPSHOT="$RADIUS_SNAPSHOT_DIR/admins"
 SNAP_CHECK="(Aaa-Account-Group|Aaa-Admin-Verdict|Aaa-Admin-Until|Aaa-Admin-Known|SSHA2-512-Password|NT-Password)"
 SNAP_REPLY="(Framed-IP-Address|Session-Timeout|Idle-Timeout|Acct-Interim-Interval)"
+SNAP_REPLY6="(Framed-IPv6-Prefix|Delegated-IPv6-Prefix)"
 : > "$RADDB_DIR/aaa-admin-snapshot"
 if [[ "$RADIUS_ADMIN_FAILSAFE" == "1" && -e "$ADMIN_SNAPSHOT" ]]; then
   if [[ ! -r "$ADMIN_SNAPSHOT" ]]; then
     echo "freeradius/run.sh: cannot read $ADMIN_SNAPSHOT: admin fail-safe starts empty" >&2
   # Only the attributes the API writes (libs/aaa/src/radius/snapshot/admin-snapshot.ts): a
   # line such as `boss<TAB>Auth-Type := Accept` must never load.
-  elif LC_ALL=C grep -qvE $'^(#.*|[?]?[a-z0-9._@+-]{1,64}\t'"$SNAP_CHECK"$' := ("[a-z_]{1,32}"|0x[0-9a-f]+|[0-9]+)(, '"$SNAP_CHECK"$' := ("[a-z_]{1,32}"|0x[0-9a-f]+|[0-9]+))*|\t'"$SNAP_REPLY"$' = [0-9.]+,?)$' "$ADMIN_SNAPSHOT"; then
+  elif LC_ALL=C grep -qvE $'^(#.*|[?]?[a-z0-9._@+-]{1,64}\t'"$SNAP_CHECK"$' := ("[a-z_]{1,32}"|0x[0-9a-f]+|[0-9]+)(, '"$SNAP_CHECK"$' := ("[a-z_]{1,32}"|0x[0-9a-f]+|[0-9]+))*|\t'"$SNAP_REPLY"$' = [0-9.]+,?|\t'"$SNAP_REPLY6"$' = [0-9a-f:]+/[0-9]{1,3},?)$' "$ADMIN_SNAPSHOT"; then
     echo "freeradius/run.sh: $ADMIN_SNAPSHOT has unexpected lines: admin fail-safe starts empty" >&2
   else
     cp "$ADMIN_SNAPSHOT" "$RADDB_DIR/aaa-admin-snapshot"

@@ -69,7 +69,7 @@ describe('admin fail-safe: current data through database and API outages and a F
     ).body.radiusSecret;
     const customer = (await t.admin().post('/api/customers').send({ name: 'Operators' }).expect(201)).body.id;
     for (const [username, extra] of [
-      ['keep', {}],
+      ['keep', { delegatedPrefix: '2001:db8:ad::/56', framedIpv6Prefix: '2001:db8:ad01::/64' }],
       ['keep.sql', {}],
       ['keep.quota', { quotaBytes: 10_000_000_000 }],
       ...[...changed('api'), ...changed('sql')].map((u) => [u, {}] as const),
@@ -222,6 +222,11 @@ describe('admin fail-safe: current data through database and API outages and a F
       ...all([...changed('api'), ...changed('sql')], 'Access-Reject'),
     });
     await expectDecisions({ 'api.password': 'Access-Accept', 'sql.password': 'Access-Accept', keep: 'Access-Reject' }, 'new-pw');
+    // With the IPv6 prefixes of a live answer.
+    const [keep] = await radclient(fr.authPort, 'auth', secret, [
+      attrLines({ 'User-Name': 'keep', 'User-Password': 'old-pw', 'Calling-Station-Id': MAC, 'NAS-Identifier': 'mt-1' }),
+    ]);
+    expect(keep?.attrs).toMatchObject({ 'Delegated-IPv6-Prefix': '2001:db8:ad::/56', 'Framed-IPv6-Prefix': '2001:db8:ad01::/64' });
     // MS-CHAP works from the NT hash; CHAP needs the cleartext, which the snapshot never has.
     expect(await mschapv2('keep', 'old-pw')).toBe('Access-Accept');
     expect(await mschapv2('keep', 'wrong-pw')).toBe('Access-Reject');

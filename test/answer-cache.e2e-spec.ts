@@ -52,6 +52,7 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
       ['c.rate', {}],
       ['c.one', { maxSessions: 1 }],
       ['c.sql', {}],
+      ['c.v6', { delegatedPrefix: '2001:db8:c6::/56' }],
       ['c.quota', { quotaBytes: 10_000_000 }],
       ['c.amp', { password: '&User-Name' }],
       ['c.interim', { maxSessions: 1 }],
@@ -169,6 +170,14 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
     await sql(t.databaseUrl, `UPDATE accounts SET status = 'disabled' WHERE id = '${ids['c.sql']}'`);
     await settle();
     expect((await login('c.sql', 'first-pw'))?.code).toBe('Access-Reject');
+  });
+
+  it('drops the answer when an IPv6 prefix changes in plain SQL (it is in the reply)', async () => {
+    expect(await cachedAfterWarmup('c.v6', 'first-pw')).toBe(true);
+    expect((await login('c.v6', 'first-pw'))?.attrs['Delegated-IPv6-Prefix']).toBe('2001:db8:c6::/56');
+    await sql(t.databaseUrl, `UPDATE accounts SET delegated_prefix = '2001:db8:c7::/56' WHERE id = '${ids['c.v6']}'`);
+    await settle();
+    expect((await login('c.v6', 'first-pw'))?.attrs['Delegated-IPv6-Prefix']).toBe('2001:db8:c7::/56');
   });
 
   it('keeps answers across the device’s own session, drops them when another device starts one', async () => {

@@ -69,6 +69,13 @@ describe(`fuzz: hostile input never gives a 5xx (seed ${SEED}, ${RUNS} inputs pe
     // Fair usage: the same profile is a valid throttle profile, so account bodies naming it reach the database.
     ids.throttleProfileId = ids.speedProfileId;
     ids.ipPoolId = (await admin.post('/api/ip-pools').send({ name: 'fz', cidr: '10.250.0.0/16' }).expect(201)).body.id;
+    const ip6Pool = (purpose: string, prefix: string) =>
+      admin
+        .post('/api/ip6-pools')
+        .send({ name: `fz-${purpose}`, prefix, assignLength: 56, purpose })
+        .expect(201);
+    ids.ip6PoolId = (await ip6Pool('delegated', '2001:db8:f000::/40')).body.id;
+    ids.framedIp6PoolId = (await ip6Pool('framed', '2001:db8:f100::/40')).body.id;
     ids.accountId = (
       await admin
         .post(`/api/customers/${ids.customerId}/accounts`)

@@ -174,7 +174,11 @@ export function validValue(doc: OpenApiDoc, name: string, raw: Schema, ids: Reco
     // Each depends on another field (inside the pool's network; not with ipPoolId): left out.
     case 'gateway':
     case 'staticIp':
+    case 'delegatedPrefix':
+    case 'framedIpv6Prefix':
       return ABSENT;
+    case 'prefix':
+      return `2001:db9:${(n & 0xffff).toString(16)}::/48`;
     case 'username':
       return `fz${n}.user`;
     case 'nasIdentifier':
@@ -298,6 +302,10 @@ function validAttribute(name: string, rule: AttributeRule, fixture: Record<strin
       return unique() % 1000;
     case 'ipaddr':
       return '10.99.0.9';
+    case 'ipv6prefix':
+      return '2001:db8:99::/56';
+    case 'ipv6addr':
+      return '2001:db8:99::9';
     case 'time':
       return Math.floor(Date.now() / 1000);
     default:
@@ -312,6 +320,8 @@ function hostileAttribute(rule: AttributeRule): fc.Arbitrary<unknown> {
     secret: ['p'.repeat(300), '\u0000', 'a\ud800'],
     integer: [-1, 1.5, 2 ** 31, 2 ** 32, 4294967295, 2 ** 53, 2 ** 63, 2 ** 64, 1e19, 1e21, 'abc', true, '007', null],
     ipaddr: ['fe80::1%eth0', '999.1.1.1', 'x', '1.2.3.4/24', ''],
+    ipv6prefix: ['2001:db8::/129', '2001:db8::', '10.0.0.0/8', 'fe80::%eth0/64', '2001:db8::/64/1', ''],
+    ipv6addr: ['fe80::1%eth0', '10.0.0.1', '2001:db8::/64', 'x', ''],
     time: [-1, 1e300, 'Feb 30 2026', 2 ** 53, 'x\u0000'],
     enum: ['Reboot', '0', '99', 'start', ''],
   };

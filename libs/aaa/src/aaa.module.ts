@@ -22,6 +22,8 @@ import { DeadLetterRetention } from './dead-letters/dead-letter-retention';
 import { AAA_ENTITIES } from './entities';
 import { IpPoolsController } from './ip-pools/ip-pools.controller';
 import { IpPoolsService } from './ip-pools/ip-pools.service';
+import { Ip6PoolsController } from './ip6-pools/ip6-pools.controller';
+import { Ip6PoolsService } from './ip6-pools/ip6-pools.service';
 import { OperatorAuth } from './operators/operator-auth';
 import { OperatorGuard } from './operators/operator.guard';
 import { OperatorTokensService } from './operators/operator-tokens.service';
@@ -56,6 +58,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     AccountsController,
     SpeedProfilesController,
     IpPoolsController,
+    Ip6PoolsController,
     RoutersController,
     SessionsController,
     AuthEventsController,
@@ -84,6 +87,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     AccountsService,
     SpeedProfilesService,
     IpPoolsService,
+    Ip6PoolsService,
     RoutersService,
     SessionsQueryService,
     AuthEventsService,

@@ -3,6 +3,7 @@ import { AuthEvent } from './auth-events/auth-event.entity';
 import { Customer } from './customers/customer.entity';
 import { AccountingDeadLetter } from './dead-letters/dead-letter.entity';
 import { IpPool } from './ip-pools/ip-pool.entity';
+import { Ip6Pool } from './ip6-pools/ip6-pool.entity';
 import { Operator, OperatorToken } from './operators/operator.entity';
 import { Router } from './routers/router.entity';
 import { Session } from './sessions/session.entity';
@@ -13,6 +14,7 @@ export const AAA_ENTITIES = [
   Account,
   SpeedProfile,
   IpPool,
+  Ip6Pool,
   Router,
   Session,
   AuthEvent,

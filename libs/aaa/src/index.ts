@@ -33,6 +33,7 @@ export * from './auth-events/auth-events.service';
 export * from './customers/customer.entity';
 export * from './ip-pools/ip-pool.entity';
 export * from './ip-pools/ipv4';
+export * from './ip6-pools/ip6-pool.entity';
 export * from './routers/router.entity';
 export * from './routers/routers.service';
 export * from './sessions/session.entity';

@@ -7,6 +7,7 @@ import {
   IsCidrList,
   IsDateTime,
   IsIpAddress,
+  IsIpv6Prefix,
   IsPassword,
   IsUsername,
   Optional,
@@ -15,6 +16,9 @@ import {
 } from '../common/validation';
 import { ACCOUNT_GROUPS, ACCOUNT_KINDS, ACCOUNT_STATUSES, AccountGroup, AccountKind, AccountStatus } from './account.entity';
 
+/** Prefix lengths an account may be given: delegation hands a router a whole network, a link gets up to one address. */
+const DELEGATED_LENGTHS: [number, number] = [32, 64];
+const FRAMED_LENGTHS: [number, number] = [32, 128];
 const FLAG_RE = /^[a-z][a-z0-9_-]{0,31}$/;
 /** Bytes: exact in a JavaScript number, and far inside bigint (9 PB). */
 const BYTES_MAX = Number.MAX_SAFE_INTEGER;
@@ -69,12 +73,46 @@ export class CreateAccountDto extends AccountFields {
   @Optional()
   @IsIpAddress(4)
   staticIp?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Allocate delegatedPrefix from this IPv6 pool (purpose delegated)' })
+  @Optional()
+  @IsUUID('all')
+  ip6PoolId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Allocate framedIpv6Prefix from this IPv6 pool (purpose framed)' })
+  @Optional()
+  @IsUUID('all')
+  framedIp6PoolId?: string;
+  @ApiPropertyOptional({ example: '2001:db8:100::/56', description: 'Explicit delegated prefix (instead of ip6PoolId)' })
+  @Optional()
+  @IsIpv6Prefix(DELEGATED_LENGTHS)
+  delegatedPrefix?: string;
+  @ApiPropertyOptional({ example: '2001:db8:1:2::/64', description: 'Explicit framed IPv6 prefix (instead of framedIp6PoolId)' })
+  @Optional()
+  @IsIpv6Prefix(FRAMED_LENGTHS)
+  framedIpv6Prefix?: string;
 }
 
 export class UpdateAccountDto extends AccountFields {
   @IsPassword(true) password?: string;
   @ApiPropertyOptional({ enum: ACCOUNT_GROUPS }) @Optional() @IsIn(ACCOUNT_GROUPS) group?: AccountGroup;
   @ApiPropertyOptional({ description: 'Set to 0 to start a new quota period' }) @Optional() @BoundedInt(0, BYTES_MAX) usedBytes?: number;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2001:db8:100::/56',
+    description: 'Explicit delegated prefix; null releases it',
+  })
+  @OptionalNullable()
+  @IsIpv6Prefix(DELEGATED_LENGTHS)
+  delegatedPrefix?: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2001:db8:1:2::/64',
+    description: 'Explicit framed IPv6 prefix; null releases it',
+  })
+  @OptionalNullable()
+  @IsIpv6Prefix(FRAMED_LENGTHS)
+  framedIpv6Prefix?: string | null;
 }
 
 /** Support's password change for a device. */
@@ -105,6 +143,10 @@ export class AccountView {
   @ApiProperty({ nullable: true, type: String }) throttleProfileId!: string | null;
   @ApiProperty({ nullable: true, type: String }) ipPoolId!: string | null;
   @ApiProperty({ nullable: true, type: String }) staticIp!: string | null;
+  @ApiProperty({ nullable: true, type: String }) ip6PoolId!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '2001:db8:100::/56' }) delegatedPrefix!: string | null;
+  @ApiProperty({ nullable: true, type: String }) framedIp6PoolId!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '2001:db8:1:2::/64' }) framedIpv6Prefix!: string | null;
   @ApiProperty({ nullable: true, type: Date }) expiresAt!: Date | null;
   @ApiProperty({ nullable: true, type: Number }) quotaBytes!: number | null;
   @ApiProperty() usedBytes!: number;

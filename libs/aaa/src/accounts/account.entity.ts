@@ -29,6 +29,11 @@ export class Account {
   @Column('uuid', { name: 'throttle_profile_id', nullable: true }) throttleProfileId!: string | null;
   @Column('uuid', { name: 'ip_pool_id', nullable: true }) ipPoolId!: string | null;
   @Column('inet', { name: 'static_ip', nullable: true }) staticIp!: string | null;
+  /** IPv6 (migration 1764530000000): the delegated prefix and the link's prefix, each from its pool or explicit. */
+  @Column('uuid', { name: 'ip6_pool_id', nullable: true }) ip6PoolId!: string | null;
+  @Column('cidr', { name: 'delegated_prefix', nullable: true }) delegatedPrefix!: string | null;
+  @Column('uuid', { name: 'framed_ip6_pool_id', nullable: true }) framedIp6PoolId!: string | null;
+  @Column('cidr', { name: 'framed_ipv6_prefix', nullable: true }) framedIpv6Prefix!: string | null;
   @Column('timestamptz', { name: 'expires_at', nullable: true }) expiresAt!: Date | null;
   @Column('bigint', { name: 'quota_bytes', nullable: true, transformer: bigintNumber }) quotaBytes!: number | null;
   /** Bytes counted toward the quota; fed by accounting deltas, reset by an admin. */

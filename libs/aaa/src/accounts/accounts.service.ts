@@ -13,6 +13,7 @@ import { Clock } from '../common/clock';
 import { AAA_EVENTS, AccountChangedEvent, AccountStatusChangedEvent, AuthorizationChangedEvent } from '../events';
 import { isRestricted } from '../radius/policy';
 import { IpPoolsService } from '../ip-pools/ip-pools.service';
+import { Ip6PoolsService } from '../ip6-pools/ip6-pools.service';
 import { AnswerCacheControl } from '../radius/answer-cache/answer-cache-control.service';
 import { SpeedProfile } from '../speed-profiles/speed-profile.entity';
 import { Account } from './account.entity';
@@ -25,6 +26,7 @@ export class AccountsService {
     @InjectRepository(Account) private readonly accounts: Repository<Account>,
     @InjectDataSource() private readonly db: DataSource,
     private readonly pools: IpPoolsService,
+    private readonly ip6Pools: Ip6PoolsService,
     private readonly vault: CredentialVault,
     private readonly events: EventEmitter2,
     private readonly radius: AnswerCacheControl,
@@ -34,6 +36,10 @@ export class AccountsService {
 
   async create(customerId: string, dto: CreateAccountDto): Promise<AccountView> {
     if (dto.ipPoolId && dto.staticIp) throw new BadRequestException('Give either ipPoolId or staticIp, not both');
+    if (dto.ip6PoolId && dto.delegatedPrefix) throw new BadRequestException('Give either ip6PoolId or delegatedPrefix, not both');
+    if (dto.framedIp6PoolId && dto.framedIpv6Prefix) {
+      throw new BadRequestException('Give either framedIp6PoolId or framedIpv6Prefix, not both');
+    }
     const ntHash = await this.vault.ntHash(dto.password);
     const saved = await this.db
       .transaction(async (tx) => {
@@ -41,7 +47,14 @@ export class AccountsService {
         await this.assertProfile(tx.getRepository(SpeedProfile), dto.speedProfileId);
         await this.assertProfile(tx.getRepository(SpeedProfile), dto.throttleProfileId, 'throttleProfileId');
         const staticIp = dto.ipPoolId ? await this.pools.allocate(tx, dto.ipPoolId) : (dto.staticIp ?? null);
-        return tx.save(
+        // Pools are always locked in this order (IPv4, delegated, framed), so creates cannot deadlock.
+        const delegatedPrefix = dto.ip6PoolId
+          ? await this.ip6Pools.allocate(tx, dto.ip6PoolId, 'delegated', 'ip6PoolId')
+          : (dto.delegatedPrefix ?? null);
+        const framedIpv6Prefix = dto.framedIp6PoolId
+          ? await this.ip6Pools.allocate(tx, dto.framedIp6PoolId, 'framed', 'framedIp6PoolId')
+          : (dto.framedIpv6Prefix ?? null);
+        const created = await tx.save(
           tx.create(Account, {
             customerId,
             username: dto.username,
@@ -54,6 +67,10 @@ export class AccountsService {
             throttleProfileId: dto.throttleProfileId ?? null,
             ipPoolId: dto.ipPoolId ?? null,
             staticIp,
+            ip6PoolId: dto.ip6PoolId ?? null,
+            delegatedPrefix,
+            framedIp6PoolId: dto.framedIp6PoolId ?? null,
+            framedIpv6Prefix,
             expiresAt: dto.expiresAt ?? null,
             quotaBytes: dto.quotaBytes ?? null,
             maxSessions: dto.maxSessions ?? 1,
@@ -62,6 +79,7 @@ export class AccountsService {
             notes: dto.notes ?? null,
           }),
         );
+        return this.canonicalPrefixes(tx.getRepository(Account), created);
       })
       .catch(rethrowDbError);
     this.changed(saved);
@@ -100,12 +118,15 @@ export class AccountsService {
     await this.assertProfile(this.db.getRepository(SpeedProfile), dto.throttleProfileId, 'throttleProfileId');
     const { password, ...fields } = dto;
     Object.assign(account, fields);
+    // An explicit prefix (or null) replaces the one allocated from a pool.
+    if (fields.delegatedPrefix !== undefined) account.ip6PoolId = null;
+    if (fields.framedIpv6Prefix !== undefined) account.framedIp6PoolId = null;
     if (password !== undefined) {
       account.passwordEnc = this.vault.encrypt(password);
       account.ntHash = await this.vault.ntHash(password);
     }
     const saved = await this.accounts.save(account).catch(rethrowDbError);
-    return this.updated(before, saved, password !== undefined);
+    return this.updated(before, await this.canonicalPrefixes(this.accounts, saved), password !== undefined);
   }
 
   /** What support may do to a device's login: set its password, nothing else. */
@@ -128,7 +149,7 @@ export class AccountsService {
     return this.updated(before, await this.load(id), false);
   }
 
-  /** Deleting the row frees its static IP: the address is simply no longer taken. */
+  /** Deleting the row frees its static IP and IPv6 prefixes: they are simply no longer taken. */
   async remove(id: string): Promise<void> {
     const account = await this.load(id);
     await this.accounts.delete({ id });
@@ -171,6 +192,13 @@ export class AccountsService {
       restriction: was === is ? null : is ? 'set' : 'lifted',
     };
     this.events.emit(AAA_EVENTS.authorizationChanged, event);
+  }
+
+  /** IPv6 prefixes as PostgreSQL writes them (2001:db8:100::/56), however they were given. */
+  private async canonicalPrefixes(repo: Repository<Account>, a: Account): Promise<Account> {
+    if (a.delegatedPrefix === null && a.framedIpv6Prefix === null) return a;
+    const stored = await repo.findOne({ where: { id: a.id }, select: { id: true, delegatedPrefix: true, framedIpv6Prefix: true } });
+    return Object.assign(a, { delegatedPrefix: stored?.delegatedPrefix ?? null, framedIpv6Prefix: stored?.framedIpv6Prefix ?? null });
   }
 
   private async load(id: string): Promise<Account> {

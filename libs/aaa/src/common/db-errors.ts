@@ -3,6 +3,7 @@ import { QueryFailedError } from 'typeorm';
 
 const PG_UNIQUE_VIOLATION = '23505';
 const PG_FOREIGN_KEY_VIOLATION = '23503';
+const PG_EXCLUSION_VIOLATION = '23P01';
 
 /** Postgres error code of a failed query, if it is one. */
 export function pgCode(err: unknown): string | undefined {
@@ -29,12 +30,16 @@ const CONSTRAINT_MESSAGES: Record<string, string> = {
   uq_routers_nas_ip: 'A router with this nasIp already exists',
   uq_speed_profiles_name: 'A speed profile with this name already exists',
   uq_ip_pools_name: 'An IP pool with this name already exists',
+  uq_ip6_pools_name: 'An IPv6 pool with this name already exists',
+  ex_ip6_pools_overlap: 'prefix overlaps another IPv6 pool',
+  ex_accounts_delegated_prefix: 'delegatedPrefix overlaps another account’s delegated prefix',
+  ex_accounts_framed_ipv6_prefix: 'framedIpv6Prefix overlaps another account’s framed IPv6 prefix',
 };
 
 /** Maps constraint violations to 409/400; anything else is rethrown untouched. */
 export function rethrowDbError(err: unknown, notFound = 'Referenced entity not found'): never {
   const code = pgCode(err);
-  if (code === PG_UNIQUE_VIOLATION) {
+  if (code === PG_UNIQUE_VIOLATION || code === PG_EXCLUSION_VIOLATION) {
     const constraint = (err as QueryFailedError & { driverError: { constraint?: string } }).driverError.constraint;
     throw new ConflictException(CONSTRAINT_MESSAGES[constraint ?? ''] ?? 'Conflicts with an existing record');
   }

@@ -1,4 +1,4 @@
-import { isCidr, isIpAddress } from './ip';
+import { ipv6Network, isCidr, isIpAddress, isIpv6Address, isIpv6Cidr } from './ip';
 
 describe('isIpAddress: what PostgreSQL inet takes', () => {
   it.each([
@@ -41,5 +41,39 @@ describe('isCidr: what PostgreSQL cidr takes', () => {
     ['10/8', false],
   ])('%j → %s', (value, ok) => {
     expect(isCidr(value)).toBe(ok);
+  });
+});
+
+describe('IPv6 prefixes and addresses', () => {
+  it.each([
+    ['2001:db8::/32', '2001:db8:0:0:0:0:0:0/32'],
+    ['2001:db8:1:2::9/64', '2001:db8:1:2:0:0:0:0/64'],
+    ['::/0', '0:0:0:0:0:0:0:0/0'],
+    ['2001:db8::1/128', '2001:db8:0:0:0:0:0:1/128'],
+    ['2001:db8::', null],
+    ['2001:db8::/129', null],
+    ['10.0.0.0/8', null],
+    ['fe80::%eth0/64', null],
+    ['2001:db8::/64/1', null],
+  ])('ipv6Network(%j) = %j', (value, network) => {
+    expect(ipv6Network(value)).toBe(network);
+  });
+
+  it.each([
+    ['2001:db8::/40', true],
+    ['2001:db8::1/64', false],
+    ['2001:db8::1', false],
+    ['10.0.0.0/8', false],
+  ])('isIpv6Cidr(%j) = %s', (value, ok) => {
+    expect(isIpv6Cidr(value)).toBe(ok);
+  });
+
+  it.each([
+    ['2001:db8::1', true],
+    ['::ffff:1.2.3.4', true],
+    ['1.2.3.4', false],
+    ['2001:db8::/64', false],
+  ])('isIpv6Address(%j) = %s', (value, ok) => {
+    expect(isIpv6Address(value)).toBe(ok);
   });
 });

@@ -42,3 +42,37 @@ export function isCidr(value: unknown): value is string {
   const hostBits = BigInt(bits.width - Number(len));
   return (bits.value & ((1n << hostBits) - 1n)) === 0n;
 }
+
+/** An IPv6 address (no zone), as `inet` takes it. */
+export function isIpv6Address(value: unknown): value is string {
+  return isIpAddress(value) && isIP(value) === 6;
+}
+
+/** Eight groups, uncompressed: PostgreSQL reads it and writes its own canonical form back. */
+function formatIpv6(value: bigint): string {
+  return Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16)).join(':');
+}
+
+/**
+ * `address/length` with an IPv6 address, as a NAS sends Framed-IPv6-Prefix or
+ * Delegated-IPv6-Prefix (RFC 3162, 4818). Bits after the length may be set: RFC 3162
+ * lets the NAS put an address there, so the prefix is its network (ipv6Network()).
+ */
+export function isIpv6Prefix(value: unknown): value is string {
+  return ipv6Network(value) !== null;
+}
+
+/** The network of an IPv6 `address/length` (host bits cleared); null when it is none. */
+export function ipv6Network(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const [ip, len, ...rest] = value.split('/');
+  if (rest.length || len === undefined || !/^\d{1,3}$/.test(len) || Number(len) > 128 || !isIpv6Address(ip)) return null;
+  const bits = toBits(ip)!;
+  const hostBits = BigInt(128 - Number(len));
+  return `${formatIpv6((bits.value >> hostBits) << hostBits)}/${Number(len)}`;
+}
+
+/** An IPv6 network as `cidr` stores it: an explicit length and no bits set after it. */
+export function isIpv6Cidr(value: unknown): value is string {
+  return typeof value === 'string' && value.includes('/') && isIpv6Address(value.split('/')[0]) && isCidr(value);
+}

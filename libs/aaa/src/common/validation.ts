@@ -16,7 +16,7 @@ import {
   ValidateIf,
   ValidationArguments,
 } from 'class-validator';
-import { isCidr, isIpAddress } from './ip';
+import { isCidr, isIpAddress, isIpv6Cidr } from './ip';
 import { USERNAME_RE, USERNAME_RULE } from './username';
 
 /**
@@ -108,6 +108,17 @@ export const IsIpAddress = (version?: 4) =>
     validator: {
       validate: (value: unknown) => isIpAddress(value) && (version !== 4 || !value.includes(':')),
       defaultMessage: (args?: ValidationArguments) => `${args?.property} must be an ${version === 4 ? 'IPv4' : 'IPv4 or IPv6'} address`,
+    },
+  });
+
+/** An IPv6 network (`2001:db8:100::/56`) with a length in [min, max] and no bits set after it. */
+export const IsIpv6Prefix = ([min, max]: [number, number]) =>
+  ValidateBy({
+    name: 'isIpv6Prefix',
+    validator: {
+      validate: (value: unknown) => isIpv6Cidr(value) && Number(value.split('/')[1]) >= min && Number(value.split('/')[1]) <= max,
+      defaultMessage: (args?: ValidationArguments) =>
+        `${args?.property} must be an IPv6 network from /${min} to /${max} with no bits set after the length, e.g. 2001:db8:100::/56`,
     },
   });
 

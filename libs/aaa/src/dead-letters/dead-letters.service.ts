@@ -7,7 +7,7 @@ import { orNotFound } from '../common/db-errors';
 import { Page } from '../common/pagination';
 import { rawQuery } from '../common/pg-fast';
 import { toStorableText } from '../common/text';
-import { ACCOUNTING_ATTRIBUTES } from '../radius/radius-attributes';
+import { ACCOUNTING_ATTRIBUTES, ACCOUNTING_OPTIONAL_ATTRIBUTES } from '../radius/radius-attributes';
 import { AttrMap } from '../radius/rlm-rest.codec';
 import { DeadLetterKind } from './dead-letter.entity';
 import { DeadLetterQuery, DeadLetterView } from './dead-letter.dto';
@@ -120,7 +120,7 @@ export class DeadLettersService implements OnApplicationShutdown {
 /** The attributes accounting reads, never anything else (so never a password), cut to size. */
 function keptAttributes(attrs: AttrMap): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const name of Object.keys(ACCOUNTING_ATTRIBUTES)) {
+  for (const name of Object.keys({ ...ACCOUNTING_ATTRIBUTES, ...ACCOUNTING_OPTIONAL_ATTRIBUTES })) {
     const values = attrs.get(name);
     if (values) out[name] = values.slice(0, VALUES_MAX).map((v) => toStorableText(v.length > VALUE_MAX ? `${v.slice(0, VALUE_MAX)}…` : v));
   }

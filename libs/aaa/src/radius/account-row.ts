@@ -12,6 +12,7 @@ export interface AuthAccount extends PolicyAccount {
 // sessions' MACs. What authorize caches is kept exact by account-cache.ts.
 export const LOOKUP_SQL = `
   SELECT a.id, a.username, a.password_enc, a.nt_hash, a.kind, a.account_group, a.status, host(a.static_ip) AS static_ip,
+         a.delegated_prefix::text AS delegated_prefix, a.framed_ipv6_prefix::text AS framed_ipv6_prefix,
          a.expires_at, a.quota_bytes, a.used_bytes, a.max_sessions, a.restrictions,
          p.download_kbps, p.upload_kbps, p.burst_download_kbps, p.burst_upload_kbps, p.burst_threshold_percent,
          p.burst_time_seconds, p.session_timeout_seconds, p.idle_timeout_seconds,
@@ -47,6 +48,8 @@ export function toAuthAccount(r: Row): AuthAccount {
     group: r.account_group as AuthAccount['group'],
     status: r.status as AuthAccount['status'],
     staticIp: (r.static_ip as string) ?? null,
+    delegatedPrefix: (r.delegated_prefix as string) ?? null,
+    framedIpv6Prefix: (r.framed_ipv6_prefix as string) ?? null,
     expiresAt: (r.expires_at as Date) ?? null,
     quotaBytes: r.quota_bytes === null ? null : Number(r.quota_bytes),
     usedBytes: Number(r.used_bytes),

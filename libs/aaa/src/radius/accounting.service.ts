@@ -10,9 +10,9 @@ import { AccountLookup } from './account-lookup';
 import { AccountingPacket } from './radius-request';
 
 /**
- * One call stores a whole batch in its own transaction (the SQL function of migration
- * 1764300000002-reused-session-ids: locks, which stored session each packet belongs to,
- * update or insert, usage update). Every field merges monotonically, so a packet
+ * One call stores a whole batch in its own transaction (the SQL function of migrations
+ * 1764300000002-reused-session-ids and 1764530000000-ipv6: locks, which stored session
+ * each packet belongs to, update or insert, usage update). Every field merges monotonically, so a packet
  * applied twice, or packets applied in any order, converge to the same row: counters
  * only grow, the earliest start and the first stop win, and a late Interim cannot
  * reopen a stopped session. A router reusing an Acct-Session-Id gets a new session.
@@ -20,7 +20,7 @@ import { AccountingPacket } from './radius-request';
 const STORE_SQL = `
   SELECT * FROM aaa_store_accounting($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::inet[], $7::text[], $8::text[],
                                      $9::boolean[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::bigint[],
-                                     $14::bigint[], $15::int[], $16::text[])`;
+                                     $14::bigint[], $15::int[], $16::text[], $17::cidr[], $18::cidr[], $19::inet[])`;
 
 /** At most this many packets per transaction, and this many transactions at once. */
 const MAX_BATCH = 256;
@@ -156,7 +156,7 @@ export class AccountingService implements OnApplicationShutdown {
 }
 
 function columns(batch: Pending[]): unknown[][] {
-  const cols: unknown[][] = Array.from({ length: 16 }, () => []);
+  const cols: unknown[][] = Array.from({ length: 19 }, () => []);
   for (const { router, p } of batch) {
     const start = p.status === 'Start';
     // When the session started, as this packet tells it; unknown without Acct-Session-Time.
@@ -179,6 +179,9 @@ function columns(batch: Pending[]): unknown[][] {
       p.outputOctets,
       p.sessionTime ?? 0,
       stop ? (p.terminateCause ?? 'Unknown') : null,
+      p.framedIpv6Prefix,
+      p.delegatedIpv6Prefix,
+      p.framedIpv6Address,
     ];
     values.forEach((v, i) => cols[i].push(v));
   }

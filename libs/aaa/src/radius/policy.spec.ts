@@ -9,6 +9,8 @@ const account = (over: Partial<PolicyAccount> = {}): PolicyAccount => ({
   group: 'user',
   status: 'active',
   staticIp: '10.0.0.2',
+  delegatedPrefix: null,
+  framedIpv6Prefix: null,
   expiresAt: null,
   quotaBytes: null,
   usedBytes: 0,
@@ -57,6 +59,18 @@ describe('decide()', () => {
       expect(d.reply.framedIp).toBe('10.0.0.2');
       expect(d.reply.remainingBytes).toBeNull();
     }
+  });
+
+  const v6 = { delegatedPrefix: '2001:db8:100::/56', framedIpv6Prefix: '2001:db8:1:2::/64' };
+  it.each<[string, Partial<PolicyAccount>, string | null, string | null]>([
+    ['vpn', v6, '2001:db8:100::/56', '2001:db8:1:2::/64'],
+    ['vpn, restricted (unpaid): prefixes kept', { ...v6, restrictions: ['unpaid'] }, '2001:db8:100::/56', '2001:db8:1:2::/64'],
+    ['vpn, expired: prefixes kept', { ...v6, expiresAt: NOW }, '2001:db8:100::/56', '2001:db8:1:2::/64'],
+    ['vpn without prefixes', {}, null, null],
+    ['hotspot: never', { ...v6, kind: 'hotspot' }, null, null],
+  ])('IPv6 prefixes: %s', (_name, over, delegated, framed) => {
+    const d = decide(input({ account: account(over) }));
+    expect(d.result === 'accept' && [d.reply.delegatedIpv6Prefix, d.reply.framedIpv6Prefix]).toEqual([delegated, framed]);
   });
 
   it('accepts with the static IP, profile timeouts and remaining quota', () => {

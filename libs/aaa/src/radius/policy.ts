@@ -10,6 +10,9 @@ export interface PolicyAccount {
   group: 'user' | 'admin';
   status: 'active' | 'disabled' | 'banned';
   staticIp: string | null;
+  /** IPv6 prefixes, `2001:db8:100::/56` (vpn accounts). */
+  delegatedPrefix: string | null;
+  framedIpv6Prefix: string | null;
   expiresAt: Date | null;
   quotaBytes: number | null;
   usedBytes: number;
@@ -51,6 +54,9 @@ export type RestrictReason = 'expired' | 'quota_exceeded' | string;
 
 export interface ReplyPlan {
   framedIp: string | null;
+  /** Kept in restricted mode, like framedIp: the portal redirect works over IPv6 too. */
+  delegatedIpv6Prefix: string | null;
+  framedIpv6Prefix: string | null;
   sessionTimeout: number | null;
   idleTimeout: number | null;
   interimInterval: number;
@@ -116,6 +122,8 @@ function replyPlan(a: PolicyAccount, input: PolicyInput, restricted: boolean, th
   const timeouts = [a.profile?.sessionTimeoutSeconds ?? null, untilExpiry].filter((v): v is number => v !== null && v > 0);
   return {
     framedIp: a.kind === 'vpn' ? a.staticIp : null,
+    delegatedIpv6Prefix: a.kind === 'vpn' ? a.delegatedPrefix : null,
+    framedIpv6Prefix: a.kind === 'vpn' ? a.framedIpv6Prefix : null,
     sessionTimeout: timeouts.length ? Math.min(...timeouts) : null,
     idleTimeout: a.profile?.idleTimeoutSeconds ?? null,
     interimInterval: input.interimInterval,

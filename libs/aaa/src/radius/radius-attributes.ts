@@ -1,4 +1,4 @@
-import { isIpAddress } from '../common/ip';
+import { isIpAddress, isIpv6Address, isIpv6Prefix } from '../common/ip';
 import { isStorableText, quoted } from '../common/text';
 import { AttrMap } from './rlm-rest.codec';
 
@@ -16,6 +16,9 @@ export type AttributeRule =
   | { type: 'secret' }
   | { type: 'integer'; max: number }
   | { type: 'ipaddr' }
+  /** As FreeRADIUS prints an ipv6prefix (`2001:db8:1::/48`) or ipv6addr attribute. */
+  | { type: 'ipv6prefix' }
+  | { type: 'ipv6addr' }
   /** Unix seconds or a date; a value that makes no sense falls back to the arrival time. */
   | { type: 'time' }
   | { type: 'enum'; values: readonly string[] };
@@ -45,6 +48,18 @@ export const AUTHORIZE_ATTRIBUTES: AttributeSchema = {
 export const POST_AUTH_ATTRIBUTES: AttributeSchema = {
   'User-Name': text,
   'Calling-Station-Id': text,
+};
+
+/**
+ * Read by accounting, but a value out of range is dropped (stored as unknown), not the
+ * packet: a NAS that garbles an IPv6 attribute still has its usage counted. radclient
+ * and FreeRADIUS parse these before the API sees them, so only a broken or hostile
+ * NAS gets here with a bad one.
+ */
+export const ACCOUNTING_OPTIONAL_ATTRIBUTES: AttributeSchema = {
+  'Framed-IPv6-Prefix': { type: 'ipv6prefix' },
+  'Delegated-IPv6-Prefix': { type: 'ipv6prefix' },
+  'Framed-IPv6-Address': { type: 'ipv6addr' },
 };
 
 export const ACCOUNTING_ATTRIBUTES: AttributeSchema = {
@@ -84,11 +99,21 @@ export function attributeProblem(name: string, value: string, rule: AttributeRul
       return BigInt(value) > BigInt(rule.max) ? `${name} ${value} is out of range (0-${rule.max})` : null;
     case 'ipaddr':
       return isIpAddress(value) ? null : `${name} ${quoted(value)} is not an IP address`;
+    case 'ipv6prefix':
+      return isIpv6Prefix(value) ? null : `${name} ${quoted(value)} is not an IPv6 prefix`;
+    case 'ipv6addr':
+      return isIpv6Address(value) ? null : `${name} ${quoted(value)} is not an IPv6 address`;
     case 'enum':
       return rule.values.includes(value) ? null : `${name} ${quoted(value)} is not one of ${rule.values.join(', ')}`;
     case 'time':
       return null;
   }
+}
+
+/** The first value of `name` when it is in range; null when absent or out of range. */
+export function valueInRange(attrs: AttrMap, name: string, schema: AttributeSchema): string | null {
+  const value = attrs.get(name)?.[0];
+  return value === undefined || attributeProblem(name, value, schema[name]) ? null : value;
 }
 
 /** The first attribute of `schema` whose value is out of range, described; null when all are fine. */
@@ -106,6 +131,6 @@ export function checkAttributes(attrs: AttrMap, schema: AttributeSchema): string
 export const RADIUS_PATH_ATTRIBUTES: Readonly<Record<string, AttributeSchema>> = {
   '/radius/authorize': AUTHORIZE_ATTRIBUTES,
   '/radius/post-auth': POST_AUTH_ATTRIBUTES,
-  '/radius/accounting': ACCOUNTING_ATTRIBUTES,
+  '/radius/accounting': { ...ACCOUNTING_ATTRIBUTES, ...ACCOUNTING_OPTIONAL_ATTRIBUTES },
   '/radius/clients': {},
 };

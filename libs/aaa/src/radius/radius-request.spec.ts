@@ -41,6 +41,38 @@ describe('parseAccounting: every attribute in range, or the reason it can never 
   });
 });
 
+describe('parseAccounting: IPv6 attributes', () => {
+  it.each<[string, Record<string, string>, Record<string, string | null>]>([
+    [
+      'as FreeRADIUS prints them',
+      { 'Framed-IPv6-Prefix': '2001:db8:1:2::/64', 'Delegated-IPv6-Prefix': '2001:db8:100::/56', 'Framed-IPv6-Address': '2001:db8:1:2::5' },
+      {
+        framedIpv6Prefix: '2001:db8:1:2:0:0:0:0/64',
+        delegatedIpv6Prefix: '2001:db8:100:0:0:0:0:0/56',
+        framedIpv6Address: '2001:db8:1:2::5',
+      },
+    ],
+    [
+      'bits after the length: the network',
+      { 'Framed-IPv6-Prefix': '2001:db8:1:2::9/64' },
+      { framedIpv6Prefix: '2001:db8:1:2:0:0:0:0/64', delegatedIpv6Prefix: null, framedIpv6Address: null },
+    ],
+    [
+      'malformed values are dropped, not the packet',
+      { 'Framed-IPv6-Prefix': '2001:db8::/129', 'Delegated-IPv6-Prefix': '10.0.0.0/8', 'Framed-IPv6-Address': 'fe80::1%eth0' },
+      { framedIpv6Prefix: null, delegatedIpv6Prefix: null, framedIpv6Address: null },
+    ],
+    [
+      'no length, an IPv4 address, text',
+      { 'Framed-IPv6-Prefix': '2001:db8::', 'Delegated-IPv6-Prefix': 'x\u0000', 'Framed-IPv6-Address': '10.0.0.1' },
+      { framedIpv6Prefix: null, delegatedIpv6Prefix: null, framedIpv6Address: null },
+    ],
+  ])('%s', (_, attrs, expected) => {
+    const r = parse({ 'Acct-Input-Octets': '700', ...attrs });
+    expect(r.ok && r.packet).toMatchObject({ inputOctets: 700, ...expected });
+  });
+});
+
 describe('toAccessRequest', () => {
   it.each([
     ['eve', 'eve'],

@@ -1,5 +1,6 @@
+import { ipv6Network } from '../common/ip';
 import { canonicalUsername } from '../common/username';
-import { ACCOUNTING_ATTRIBUTES, checkAttributes, OCTETS_MAX } from './radius-attributes';
+import { ACCOUNTING_ATTRIBUTES, ACCOUNTING_OPTIONAL_ATTRIBUTES, checkAttributes, OCTETS_MAX, valueInRange } from './radius-attributes';
 import { AttrMap, first, firstInt } from './rlm-rest.codec';
 
 /** The parts of an Access-Request the policy cares about. */
@@ -58,6 +59,10 @@ export interface AccountingPacket {
   acctSessionId: string | null;
   acctUniqueId: string | null;
   framedIp: string | null;
+  /** IPv6 as the NAS reports it (RFC 3162, 4818, 6911); null when absent or malformed. */
+  framedIpv6Prefix: string | null;
+  delegatedIpv6Prefix: string | null;
+  framedIpv6Address: string | null;
   callingStationId: string | null;
   calledStationId: string | null;
   nasIdentifier: string | null;
@@ -128,6 +133,10 @@ export function parseAccounting(attrs: AttrMap, now: Date): ParsedAccounting {
       acctSessionId,
       acctUniqueId: first(attrs, 'Acct-Unique-Session-Id') ?? null,
       framedIp: first(attrs, 'Framed-IP-Address') ?? null,
+      // Stored as networks (`cidr`): a NAS may set bits after the prefix length.
+      framedIpv6Prefix: ipv6Network(valueInRange(attrs, 'Framed-IPv6-Prefix', ACCOUNTING_OPTIONAL_ATTRIBUTES)),
+      delegatedIpv6Prefix: ipv6Network(valueInRange(attrs, 'Delegated-IPv6-Prefix', ACCOUNTING_OPTIONAL_ATTRIBUTES)),
+      framedIpv6Address: valueInRange(attrs, 'Framed-IPv6-Address', ACCOUNTING_OPTIONAL_ATTRIBUTES),
       callingStationId: normalizeMac(first(attrs, 'Calling-Station-Id')),
       calledStationId: first(attrs, 'Called-Station-Id') ?? null,
       nasIdentifier: first(attrs, 'NAS-Identifier') ?? null,

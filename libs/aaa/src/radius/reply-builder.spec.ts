@@ -4,6 +4,8 @@ import { buildReply } from './reply-builder';
 
 const plan = (over: Partial<ReplyPlan> = {}): ReplyPlan => ({
   framedIp: '10.0.0.2',
+  delegatedIpv6Prefix: null,
+  framedIpv6Prefix: null,
   sessionTimeout: 3600,
   idleTimeout: null,
   interimInterval: 300,
@@ -23,6 +25,16 @@ describe('buildReply()', () => {
       'reply:Mikrotik-Total-Limit': 7,
       'reply:Mikrotik-Total-Limit-Gigawords': 5,
     });
+  });
+
+  it.each(['mikrotik', 'uspot', 'generic'] as const)('%s: IPv6 prefixes as RFC 3162/4818 attributes, restricted too', (vendor) => {
+    const v6 = plan({ delegatedIpv6Prefix: '2001:db8:100::/56', framedIpv6Prefix: '2001:db8:1:2::/64' });
+    for (const restricted of [false, true]) {
+      expect(buildReply(vendor, v6, restricted, 'walled')).toMatchObject({
+        'reply:Delegated-IPv6-Prefix': '2001:db8:100::/56',
+        'reply:Framed-IPv6-Prefix': '2001:db8:1:2::/64',
+      });
+    }
   });
 
   it('MikroTik: burst settings and the restricted address list', () => {

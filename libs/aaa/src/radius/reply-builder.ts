@@ -26,6 +26,9 @@ export function buildReply(
 ): Record<string, ReplyValue | undefined> {
   const r: Record<string, ReplyValue | undefined> = {
     'reply:Framed-IP-Address': plan.framedIp ?? undefined,
+    // RFC 3162 and 4818, read by MikroTik's PPPoE and DHCPv6 servers and any RFC NAS alike.
+    'reply:Framed-IPv6-Prefix': plan.framedIpv6Prefix ?? undefined,
+    'reply:Delegated-IPv6-Prefix': plan.delegatedIpv6Prefix ?? undefined,
     'reply:Session-Timeout': plan.sessionTimeout ?? undefined,
     'reply:Idle-Timeout': plan.idleTimeout ?? undefined,
     'reply:Acct-Interim-Interval': plan.interimInterval,

@@ -11,6 +11,10 @@ export class Session {
   @Column('text', { name: 'acct_session_id' }) acctSessionId!: string;
   @Column('text', { name: 'acct_unique_id', nullable: true }) acctUniqueId!: string | null;
   @Column('inet', { name: 'framed_ip', nullable: true }) framedIp!: string | null;
+  /** IPv6 as the NAS reported it (Framed-IPv6-Prefix, Delegated-IPv6-Prefix, Framed-IPv6-Address). */
+  @Column('cidr', { name: 'framed_ipv6_prefix', nullable: true }) framedIpv6Prefix!: string | null;
+  @Column('cidr', { name: 'delegated_ipv6_prefix', nullable: true }) delegatedIpv6Prefix!: string | null;
+  @Column('inet', { name: 'framed_ipv6_address', nullable: true }) framedIpv6Address!: string | null;
   @Column('text', { name: 'calling_station_id', nullable: true }) callingStationId!: string | null;
   @Column('text', { name: 'called_station_id', nullable: true }) calledStationId!: string | null;
   @Column('timestamptz', { name: 'started_at' }) startedAt!: Date;

@@ -23,6 +23,17 @@ export class SessionsQueryService {
     if (q.accountId) add('account_id = ?', q.accountId);
     if (q.routerId) add('router_id = ?', q.routerId);
     if (q.customerId) add('account_id IN (SELECT id FROM accounts WHERE customer_id = ?)', q.customerId);
+    // inet && inet: either contains the other, so an address finds the prefix it lies in and
+    // a network finds everything inside it; each column has a GiST index in history.
+    if (q.ip) {
+      const p = `$${params.push(q.ip)}::inet`;
+      where.push(`(framed_ip && ${p} OR framed_ipv6_address && ${p} OR framed_ipv6_prefix && ${p} OR delegated_ipv6_prefix && ${p})`);
+    }
+    if (q.at) {
+      // A session still open then; stopped_at >= at also prunes older history partitions.
+      add('started_at <= ?', q.at);
+      add('(stopped_at IS NULL OR stopped_at >= ?)', q.at);
+    }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     // Open sessions are never in history.
     const union = q.active === true ? `SELECT * FROM sessions ${filter}` : this.both(filter);

@@ -39,7 +39,7 @@ import { STORE_ACCOUNTING } from './1764200000000-sessions-history';
  */
 const SESSION_SLACK = `interval '120 seconds'`;
 
-const STORE = `
+export const STORE_REUSED_IDS = `
   CREATE FUNCTION aaa_store_accounting(
     p_router_id uuid[],
     p_acct_session_id text[],
@@ -167,7 +167,7 @@ export class ReusedSessionIds1764300000002 implements MigrationInterface {
       DROP FUNCTION aaa_store_accounting(uuid[], text[], text[], text[], inet[], text[], text[], timestamptz[], timestamptz[],
                                          timestamptz[], bigint[], bigint[], int[], text[]);
     `);
-    await q.query(STORE);
+    await q.query(STORE_REUSED_IDS);
   }
 
   /**

@@ -15,6 +15,7 @@ import { Operators1764420000000 } from './1764420000000-operators';
 import { AuditLog1764420000001 } from './1764420000001-audit-log';
 import { CustomerPanel1764430000000 } from './1764430000000-customer-panel';
 import { CoaAndThrottling1764520000000 } from './1764520000000-coa-and-throttling';
+import { Ipv61764530000000 } from './1764530000000-ipv6';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   AuditLog1764420000001,
   CustomerPanel1764430000000,
   CoaAndThrottling1764520000000,
+  Ipv61764530000000,
 ];

@@ -10,6 +10,8 @@ const account = (id: string, patch: Partial<AuthAccount> = {}): AuthAccount => (
   group: 'admin',
   status: 'active',
   staticIp: null,
+  delegatedPrefix: null,
+  framedIpv6Prefix: null,
   expiresAt: null,
   quotaBytes: null,
   usedBytes: 0,

@@ -2,7 +2,16 @@ import { Decision, ReplyPlan } from '../policy';
 import { answerTtl, AnswerTtlInput } from './answer-ttl';
 
 const now = new Date('2026-11-22T10:00:00Z');
-const plan: ReplyPlan = { framedIp: null, sessionTimeout: null, idleTimeout: null, interimInterval: 300, rate: null, remainingBytes: null };
+const plan: ReplyPlan = {
+  framedIp: null,
+  delegatedIpv6Prefix: null,
+  framedIpv6Prefix: null,
+  sessionTimeout: null,
+  idleTimeout: null,
+  interimInterval: 300,
+  rate: null,
+  remainingBytes: null,
+};
 const accept: Decision = { result: 'accept', restrictedBy: [], throttled: false, reply: plan, replaceSessionsOf: null };
 const profile = (sessionTimeoutSeconds: number | null) =>
   ({ sessionTimeoutSeconds }) as unknown as NonNullable<AnswerTtlInput['account']>['profile'];

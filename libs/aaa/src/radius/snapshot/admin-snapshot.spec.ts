@@ -13,6 +13,8 @@ const admin: AuthAccount = {
   group: 'admin',
   status: 'active',
   staticIp: '10.0.0.7',
+  delegatedPrefix: null,
+  framedIpv6Prefix: null,
   expiresAt: null,
   quotaBytes: null,
   usedBytes: 0,
@@ -68,6 +70,18 @@ describe('adminEntry', () => {
     expect(adminEntry(input({ expiresAt: inHours(48) }))!.decision).toMatch(
       new RegExp(`Aaa-Admin-Until := ${Math.floor(inHours(48).getTime() / 1000)}$`),
     );
+  });
+
+  it('adds the IPv6 prefixes, as PostgreSQL writes them', () => {
+    const e = adminEntry(input({ delegatedPrefix: '2001:db8:100::/56', framedIpv6Prefix: '2001:db8:1:2::/64' }))!;
+    expect(e.text.split('\n').slice(2)).toEqual([
+      '\tFramed-IP-Address = 10.0.0.7,',
+      '\tFramed-IPv6-Prefix = 2001:db8:1:2::/64,',
+      '\tDelegated-IPv6-Prefix = 2001:db8:100::/56,',
+      '\tAcct-Interim-Interval = 300',
+    ]);
+    // Never a shape freeradius/run.sh would refuse the whole file for.
+    expect(adminEntry(input({ delegatedPrefix: '2001:DB8:100::/56' }))!.text).not.toContain('Delegated-IPv6-Prefix');
   });
 
   it('adds the profile timeouts, and leaves out what is not IPv4', () => {

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import type { AuthAccount } from '../account-row';
+import { isIpv6Cidr } from '../../common/ip';
 import { canonicalUsername } from '../../common/username';
 import { decide } from '../policy';
 
@@ -66,6 +67,13 @@ export function adminEntry(i: AdminEntryInput): SnapshotEntry | null {
     // The live answer cuts Session-Timeout at the expiry; here FreeRADIUS rejects from then on.
     if (a.expiresAt) check.push(`Aaa-Admin-Until := ${Math.floor(a.expiresAt.getTime() / 1000)}`);
     if (d.reply.framedIp && isIPv4(d.reply.framedIp)) reply.push(`Framed-IP-Address = ${d.reply.framedIp}`);
+    // As PostgreSQL writes a cidr (lowercase hex): freeradius/run.sh accepts exactly that shape.
+    for (const [attr, prefix] of [
+      ['Framed-IPv6-Prefix', d.reply.framedIpv6Prefix],
+      ['Delegated-IPv6-Prefix', d.reply.delegatedIpv6Prefix],
+    ] as const) {
+      if (prefix && isIpv6Cidr(prefix) && /^[0-9a-f:]+\/\d{1,3}$/.test(prefix)) reply.push(`${attr} = ${prefix}`);
+    }
     const timeout = a.profile?.sessionTimeoutSeconds;
     const idle = a.profile?.idleTimeoutSeconds;
     if (timeout && timeout > 0) reply.push(`Session-Timeout = ${timeout}`);
