@@ -19,6 +19,7 @@ describe('PortalService', () => {
     venueName: null,
     termsText: null,
     logoUrl: null,
+    portalMode: 'password',
   };
   const make = (directory: Partial<PortalDirectory>, allowLoopbackUamip = false) =>
     new PortalService(directory as PortalDirectory, new LoginRateLimiter(), { allowLoopbackUamip }, {
