@@ -67,8 +67,9 @@ export class PlansService {
     try {
       await this.plans.delete({ id });
     } catch (err) {
-      if (pgCode(err) === '23001' || pgCode(err) === '23503')
+      if (pgCode(err) === '23001' || pgCode(err) === '23503') {
         throw new ConflictException('Plan is assigned to accounts; move them to another plan first');
+      }
       throw err;
     }
     this.audit.describe({ targetType: 'plan', targetId: id, before, after: null });
