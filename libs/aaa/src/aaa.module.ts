@@ -44,6 +44,8 @@ import { SessionsController } from './sessions/sessions.controller';
 import { StaleSessionReaper } from './sessions/stale-session.reaper';
 import { SessionArchiver } from './sessions/session-archiver';
 import { SessionsQueryService } from './sessions/sessions.query.service';
+import { PlansController } from './plans/plans.controller';
+import { PlansService } from './plans/plans.service';
 import { SpeedProfilesController } from './speed-profiles/speed-profiles.controller';
 import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
 
@@ -54,6 +56,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     CustomersController,
     AccountsController,
     SpeedProfilesController,
+    PlansController,
     IpPoolsController,
     RoutersController,
     SessionsController,
@@ -82,6 +85,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     CustomersService,
     AccountsService,
     SpeedProfilesService,
+    PlansService,
     IpPoolsService,
     RoutersService,
     SessionsQueryService,

@@ -3,6 +3,7 @@ import { AuthEvent } from './auth-events/auth-event.entity';
 import { Customer } from './customers/customer.entity';
 import { AccountingDeadLetter } from './dead-letters/dead-letter.entity';
 import { IpPool } from './ip-pools/ip-pool.entity';
+import { Plan } from './plans/plan.entity';
 import { Operator, OperatorToken } from './operators/operator.entity';
 import { Router } from './routers/router.entity';
 import { Session } from './sessions/session.entity';
@@ -12,6 +13,7 @@ export const AAA_ENTITIES = [
   Customer,
   Account,
   SpeedProfile,
+  Plan,
   IpPool,
   Router,
   Session,

@@ -53,3 +53,6 @@ export * from './common/rate-limiter';
 export * from './radius/snapshot/private-file';
 export * from './radius/snapshot/router-snapshot.service';
 export * from './radius/admin-failsafe/admin-failsafe.service';
+export * from './plans/plan.entity';
+export * from './plans/plans.service';
+export * from './plans/period';

@@ -22,6 +22,7 @@ const BYTES_MAX = Number.MAX_SAFE_INTEGER;
 class AccountFields {
   @ApiPropertyOptional({ enum: ACCOUNT_STATUSES }) @Optional() @IsIn(ACCOUNT_STATUSES) status?: AccountStatus;
   @OptionalUuid('Speed profile; null clears it') speedProfileId?: string | null;
+  @OptionalUuid('Plan (limits, validity, speed); null clears it') planId?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @OptionalNullable()
@@ -98,6 +99,8 @@ export class AccountView {
   @ApiProperty({ enum: ACCOUNT_GROUPS }) group!: AccountGroup;
   @ApiProperty({ enum: ACCOUNT_STATUSES }) status!: AccountStatus;
   @ApiProperty({ nullable: true, type: String }) speedProfileId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) planId!: string | null;
+  @ApiProperty({ nullable: true, type: Date }) firstLoginAt!: Date | null;
   @ApiProperty({ nullable: true, type: String }) ipPoolId!: string | null;
   @ApiProperty({ nullable: true, type: String }) staticIp!: string | null;
   @ApiProperty({ nullable: true, type: Date }) expiresAt!: Date | null;

@@ -11,6 +11,8 @@ export function toAccountView(a: Account): AccountView {
     group: a.group,
     status: a.status,
     speedProfileId: a.speedProfileId,
+    planId: a.planId,
+    firstLoginAt: a.firstLoginAt,
     ipPoolId: a.ipPoolId,
     staticIp: a.staticIp,
     expiresAt: a.expiresAt,

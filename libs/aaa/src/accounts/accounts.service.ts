@@ -11,6 +11,7 @@ import { Customer } from '../customers/customer.entity';
 import { AAA_EVENTS, AccountChangedEvent, AccountStatusChangedEvent } from '../events';
 import { IpPoolsService } from '../ip-pools/ip-pools.service';
 import { AnswerCacheControl } from '../radius/answer-cache/answer-cache-control.service';
+import { Plan } from '../plans/plan.entity';
 import { SpeedProfile } from '../speed-profiles/speed-profile.entity';
 import { Account } from './account.entity';
 import { AccountQuery, AccountView, CreateAccountDto, UpdateAccountDto } from './account.dto';
@@ -35,6 +36,7 @@ export class AccountsService {
       .transaction(async (tx) => {
         if (!(await tx.existsBy(Customer, { id: customerId }))) throw new NotFoundException('Customer not found');
         await this.assertProfile(tx.getRepository(SpeedProfile), dto.speedProfileId);
+        await this.assertPlan(tx.getRepository(Plan), dto.planId);
         const staticIp = dto.ipPoolId ? await this.pools.allocate(tx, dto.ipPoolId) : (dto.staticIp ?? null);
         return tx.save(
           tx.create(Account, {
@@ -46,6 +48,7 @@ export class AccountsService {
             group: dto.group ?? 'user',
             status: dto.status ?? 'active',
             speedProfileId: dto.speedProfileId ?? null,
+            planId: dto.planId ?? null,
             ipPoolId: dto.ipPoolId ?? null,
             staticIp,
             expiresAt: dto.expiresAt ?? null,
@@ -91,6 +94,7 @@ export class AccountsService {
     const account = await this.load(id);
     const before = toAccountView(account);
     await this.assertProfile(this.db.getRepository(SpeedProfile), dto.speedProfileId);
+    await this.assertPlan(this.db.getRepository(Plan), dto.planId);
     const { password, ...fields } = dto;
     Object.assign(account, fields);
     if (password !== undefined) {
@@ -148,6 +152,10 @@ export class AccountsService {
 
   private async assertProfile(repo: Repository<SpeedProfile>, id: string | null | undefined): Promise<void> {
     if (id && !(await repo.existsBy({ id }))) throw new BadRequestException('speedProfileId does not name an existing speed profile');
+  }
+
+  private async assertPlan(repo: Repository<Plan>, id: string | null | undefined): Promise<void> {
+    if (id && !(await repo.existsBy({ id }))) throw new BadRequestException('planId does not name an existing plan');
   }
 
   /**

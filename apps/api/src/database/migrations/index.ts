@@ -14,6 +14,7 @@ import { RouterRevokeNotify1764340000000 } from './1764340000000-router-revoke-n
 import { Operators1764420000000 } from './1764420000000-operators';
 import { AuditLog1764420000001 } from './1764420000001-audit-log';
 import { CustomerPanel1764430000000 } from './1764430000000-customer-panel';
+import { Plans1764500000000 } from './1764500000000-plans';
 import { RouterPortalMode1764510000000 } from './1764510000000-router-portal-mode';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   Operators1764420000000,
   AuditLog1764420000001,
   CustomerPanel1764430000000,
+  Plans1764500000000,
   RouterPortalMode1764510000000,
 ];
