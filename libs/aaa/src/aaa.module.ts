@@ -108,6 +108,8 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     TypeOrmModule,
     // The customer panel changes a device password exactly as the admin API does (evictions awaited).
     AccountsService,
+    // Voucher revocation waits for FreeRADIUS to forget the vouchers, as account writes do.
+    AnswerCacheControl,
     Clock,
     CredentialVault,
     PgNotifier,

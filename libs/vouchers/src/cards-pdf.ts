@@ -36,6 +36,11 @@ export function cardOrigins(size: PaperSize): { x: number; y: number }[] {
   return out;
 }
 
+/** Where a card's QR code sits, from the card's origin (the render check in the tests looks there). */
+export function qrBox(origin: { x: number; y: number }): { x: number; y: number; size: number } {
+  return { x: origin.x + CARD_W - PAD - QR_SIZE, y: origin.y + (CARD_H - QR_SIZE) / 2, size: QR_SIZE };
+}
+
 export const pageCount = (cards: number) => Math.max(1, Math.ceil(cards / CARDS_PER_PAGE));
 
 /**
@@ -80,7 +85,8 @@ function drawCard(doc: PDFKit.PDFDocument, card: VoucherCard, x: number, y: numb
   // The code last and large, where a thumb does not cover it.
   doc.font('Helvetica').fontSize(7).fillColor('#666666').text('Voucher code', x + PAD, y + CARD_H - PAD - 34, { lineBreak: false });
   doc.font('Courier-Bold').fontSize(codeSize(card.code)).fillColor('#000000').text(card.code, x + PAD, y + CARD_H - PAD - 24, { lineBreak: false });
-  drawQr(doc, card.url, x + CARD_W - PAD - QR_SIZE, y + (CARD_H - QR_SIZE) / 2);
+  const qr = qrBox({ x, y });
+  drawQr(doc, card.url, qr.x, qr.y);
 }
 
 /** Courier is 0.6 em wide: shrink long codes to fit the text column. */

@@ -23,6 +23,8 @@ describe('voucher code generator', () => {
     ['a non-ASCII letter', { alphabet: 'ABCDEFGHÄ' }, 'may only contain'],
     ['a one-letter alphabet', { alphabet: 'A', length: 32 }, 'at least 2'],
     ['a prefix with a dot', { prefix: 'a.b' }, 'prefix must be'],
+    ['a prefix starting with a dash', { prefix: '-AB' }, 'prefix must be'],
+    ['a dash in the alphabet', { alphabet: 'ABCDEFGH-' }, 'may only contain'],
     ['a prefix over 16 characters', { prefix: 'P'.repeat(17) }, 'prefix must be'],
     ['the longest prefix and code (a 48-character username)', { prefix: 'P'.repeat(16), length: 32 }, null],
   ])('checks %s', (_name, over, error) => {

@@ -14,8 +14,11 @@ export const DEFAULT_ALPHABET = '34679ACDEFGHJKLMNPQRTWXY';
 export const DEFAULT_CODE_LENGTH = 10;
 export const MIN_CODE_LENGTH = 6;
 export const MAX_CODE_LENGTH = 32;
-/** A login the router and FreeRADIUS carry as is: the username rule without `.` `@` `+` (URL-, CSV- and QR-safe). */
-export const ALPHABET_RE = /^[A-Za-z0-9_-]+$/;
+/**
+ * A login the router and FreeRADIUS carry as is: the username rule without `.` `@` `+` `-`
+ * (URL-, CSV- and QR-safe; a code starting with `-` would be a formula to a spreadsheet).
+ */
+export const ALPHABET_RE = /^[A-Za-z0-9_]+$/;
 /** Guessing a code must stay hopeless: at least 2^40 possibilities per code. */
 export const MIN_ENTROPY_BITS = 40;
 
@@ -37,14 +40,14 @@ export function checkSpec(spec: CodeSpec): SpecError | null {
   if (!Number.isInteger(length) || length < MIN_CODE_LENGTH || length > MAX_CODE_LENGTH) {
     return `codeLength must be ${MIN_CODE_LENGTH}..${MAX_CODE_LENGTH}`;
   }
-  if (!ALPHABET_RE.test(alphabet)) return 'alphabet may only contain A-Z a-z 0-9 _ -';
+  if (!ALPHABET_RE.test(alphabet)) return 'alphabet may only contain A-Z a-z 0-9 _';
   const folded = alphabet.toUpperCase();
   if (new Set(folded).size !== folded.length) return 'alphabet must not repeat a character (case-insensitively)';
   if (alphabet.length < 2) return 'alphabet needs at least 2 characters';
   if (length * Math.log2(alphabet.length) < MIN_ENTROPY_BITS) {
     return `codes of ${length} characters from ${alphabet.length} are too easy to guess (need ${MIN_ENTROPY_BITS} bits)`;
   }
-  if (prefix && !/^[A-Za-z0-9_-]{1,16}$/.test(prefix)) return 'prefix must be 1-16 characters of A-Z a-z 0-9 _ -';
+  if (prefix && !/^[A-Za-z0-9_][A-Za-z0-9_-]{0,15}$/.test(prefix)) return 'prefix must be 1-16 characters of A-Z a-z 0-9 _ -, not starting with -';
   if (!USERNAME_RE.test(prefix + alphabet[0].repeat(length))) return 'prefix plus code must be a valid username (at most 64 characters)';
   return null;
 }

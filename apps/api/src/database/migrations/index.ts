@@ -16,6 +16,7 @@ import { AuditLog1764420000001 } from './1764420000001-audit-log';
 import { CustomerPanel1764430000000 } from './1764430000000-customer-panel';
 import { Plans1764500000000 } from './1764500000000-plans';
 import { RouterPortalMode1764510000000 } from './1764510000000-router-portal-mode';
+import { VoucherBatches1764510000001 } from './1764510000001-voucher-batches';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   CustomerPanel1764430000000,
   Plans1764500000000,
   RouterPortalMode1764510000000,
+  VoucherBatches1764510000001,
 ];
