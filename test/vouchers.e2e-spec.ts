@@ -63,7 +63,10 @@ describe('voucher batches', () => {
     expect(rows[0].slice(1, 4)).toEqual(['Day pass', '1 day from first login', 'unused']);
 
     // No code in the batch views, nor in the audit entry of the creation.
-    const listed = JSON.stringify([(await t.admin().get('/api/voucher-batches').expect(200)).body, (await t.admin().get(`/api/voucher-batches/${batch.id}`).expect(200)).body]);
+    const listed = JSON.stringify([
+      (await t.admin().get('/api/voucher-batches').expect(200)).body,
+      (await t.admin().get(`/api/voucher-batches/${batch.id}`).expect(200)).body,
+    ]);
     const audit = JSON.stringify(await sql(t.databaseUrl, `SELECT * FROM audit_log WHERE target_id = $1`, [batch.id]));
     for (const c of codes.slice(0, 50)) {
       expect(listed).not.toContain(c);
@@ -72,8 +75,9 @@ describe('voucher batches', () => {
   });
 
   it('renders printable cards: pdftoppm shows 10 per page with a QR code each, and every code is printed', async () => {
-    const batch = (await t.admin().post('/api/voucher-batches').send({ planId, count: 23, prefix: 'cafe-', venueName: 'Harbour Cafe' }).expect(201))
-      .body;
+    const batch = (
+      await t.admin().post('/api/voucher-batches').send({ planId, count: 23, prefix: 'cafe-', venueName: 'Harbour Cafe' }).expect(201)
+    ).body;
     const codes = (await csvOf(batch.id)).map((r) => r[0]);
     expect(codes.every((c) => /^CAFE-[A-Z0-9]{10}$/.test(c))).toBe(true);
     for (const paper of ['A4', 'Letter']) {
@@ -86,10 +90,13 @@ describe('voucher batches', () => {
       expect(pages).toHaveLength(3);
       const size = paper.toUpperCase() as 'A4' | 'LETTER';
       // A card is there when its QR code's square is about half dark; an empty slot is white.
-      const cardsPerPage = pages.map((page) => cardOrigins(size).filter((o) => {
-        const q = qrBox(o);
-        return darkShare(page, q.x, q.y, q.size, q.size) > 0.3;
-      }).length);
+      const cardsPerPage = pages.map(
+        (page) =>
+          cardOrigins(size).filter((o) => {
+            const q = qrBox(o);
+            return darkShare(page, q.x, q.y, q.size, q.size) > 0.3;
+          }).length,
+      );
       expect(cardsPerPage).toEqual([CARDS_PER_PAGE, CARDS_PER_PAGE, 3]);
       const text = pdfText(pdf).join('\n');
       for (const c of codes) expect(text).toContain(c);
@@ -106,16 +113,25 @@ describe('voucher batches', () => {
       `SELECT id, username FROM accounts WHERE voucher_batch_id = $1 ORDER BY username LIMIT 2`,
       [batch.id],
     );
-    const router = (await t.admin().post('/api/routers').send({ name: 'r', vendor: 'mikrotik', nasIdentifier: 'rv', nasIp: '127.0.9.1' }).expect(201)).body;
+    const router = (
+      await t.admin().post('/api/routers').send({ name: 'r', vendor: 'mikrotik', nasIdentifier: 'rv', nasIp: '127.0.9.1' }).expect(201)
+    ).body;
     await sql(
       t.databaseUrl,
       `INSERT INTO sessions (router_id, account_id, username, acct_session_id, started_at, last_seen_at, stopped_at)
        VALUES ($1, $2, $3, 's1', now(), now(), NULL), ($1, $4, $5, 's2', now() - interval '1 hour', now(), now())`,
       [router.id, active.id, active.username, used.id, used.username],
     );
-    expect((await t.admin().get(`/api/voucher-batches/${batch.id}`).expect(200)).body.counts).toMatchObject({ unused: 3, active: 1, started: 1 });
+    expect((await t.admin().get(`/api/voucher-batches/${batch.id}`).expect(200)).body.counts).toMatchObject({
+      unused: 3,
+      active: 1,
+      started: 1,
+    });
 
-    expect((await t.admin().post(`/api/voucher-batches/${batch.id}/revoke`).send({}).expect(200)).body).toEqual({ disabled: 3, disconnecting: 0 });
+    expect((await t.admin().post(`/api/voucher-batches/${batch.id}/revoke`).send({}).expect(200)).body).toEqual({
+      disabled: 3,
+      disconnecting: 0,
+    });
     const after = (await t.admin().get(`/api/voucher-batches/${batch.id}`).expect(200)).body;
     expect(after.counts).toMatchObject({ unused: 0, active: 1, started: 1, revoked: 3 });
     expect(after.revokedAt).not.toBeNull();
@@ -148,7 +164,11 @@ describe('voucher batches', () => {
     ['an unknown plan', { count: 1, planId: '00000000-0000-4000-8000-000000000000' }, 400, 'planId'],
     ['a past expiry', { count: 1, expiresAt: '2001-01-01T00:00:00Z' }, 400, 'expiresAt'],
   ])('refuses %s', async (_name, body, status, message) => {
-    const res = await t.admin().post('/api/voucher-batches').send({ planId, ...body }).expect(status);
+    const res = await t
+      .admin()
+      .post('/api/voucher-batches')
+      .send({ planId, ...body })
+      .expect(status);
     expect(JSON.stringify(res.body.message)).toContain(message);
   });
 

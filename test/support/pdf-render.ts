@@ -22,7 +22,19 @@ export function renderPdf(pdf: Buffer, dpi = 36, pngOut?: string): GreyPage[] {
   try {
     writeFileSync(join(dir, 'in.pdf'), pdf);
     execFileSync('pdftoppm', ['-gray', '-r', String(dpi), join(dir, 'in.pdf'), join(dir, 'page')]);
-    if (pngOut) execFileSync('pdftoppm', ['-png', '-r', '100', '-f', '1', '-l', '1', '-singlefile', join(dir, 'in.pdf'), pngOut.replace(/\.png$/, '')]);
+    if (pngOut)
+      execFileSync('pdftoppm', [
+        '-png',
+        '-r',
+        '100',
+        '-f',
+        '1',
+        '-l',
+        '1',
+        '-singlefile',
+        join(dir, 'in.pdf'),
+        pngOut.replace(/\.png$/, ''),
+      ]);
     const files = readdirSync(dir)
       .filter((f) => f.endsWith('.pgm'))
       .sort();

@@ -43,10 +43,25 @@ describe('card text', () => {
   };
 
   it.each<[string, Partial<CardPlan>, Date | null, Partial<ReturnType<typeof cardText>>]>([
-    ['validity from first login', {}, null, { validity: '1 day from first login', data: '1 GB', time: 'Unlimited time online', price: '3.00 EUR' }],
-    ['validity from issue, with a use-by date', { validFrom: 'creation' }, new Date('2027-01-31T00:00:00Z'), { validity: '1 day from issue, use by 2027-01-31' }],
+    [
+      'validity from first login',
+      {},
+      null,
+      { validity: '1 day from first login', data: '1 GB', time: 'Unlimited time online', price: '3.00 EUR' },
+    ],
+    [
+      'validity from issue, with a use-by date',
+      { validFrom: 'creation' },
+      new Date('2027-01-31T00:00:00Z'),
+      { validity: '1 day from issue, use by 2027-01-31' },
+    ],
     ['no validity', { validitySeconds: null }, null, { validity: 'No time limit' }],
-    ['periodic limits', { period: 'daily', timeSeconds: 7200, dataBytes: 5e8 }, null, { data: '500 MB per day', time: '2 h online per day' }],
+    [
+      'periodic limits',
+      { period: 'daily', timeSeconds: 7200, dataBytes: 5e8 },
+      null,
+      { data: '500 MB per day', time: '2 h online per day' },
+    ],
     ['no data limit, no price', { dataBytes: null, price: null }, null, { data: 'Unlimited data', price: null }],
   ])('%s', (_n, over, expiresAt, expected) => {
     expect(cardText({ ...plan, ...over }, expiresAt)).toMatchObject(expected);

@@ -50,7 +50,12 @@ export const pageCount = (cards: number) => Math.max(1, Math.ceil(cards / CARDS_
  * text outside Latin-1 prints as `?`, which is why the code alphabet is ASCII.
  */
 export function renderCardsPdf(cards: VoucherCard[], size: PaperSize = 'A4'): Promise<Buffer> {
-  const doc = new PDFDocument({ size: PAGE[size], margin: 0, autoFirstPage: false, info: { Title: 'Vouchers', Producer: 'radius-backend' } });
+  const doc = new PDFDocument({
+    size: PAGE[size],
+    margin: 0,
+    autoFirstPage: false,
+    info: { Title: 'Vouchers', Producer: 'radius-backend' },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -69,11 +74,19 @@ export function renderCardsPdf(cards: VoucherCard[], size: PaperSize = 'A4'): Pr
 }
 
 function drawCard(doc: PDFKit.PDFDocument, card: VoucherCard, x: number, y: number): void {
-  doc.lineWidth(0.5).strokeColor('#bbbbbb').rect(x + 2, y + 2, CARD_W - 4, CARD_H - 4).stroke();
+  doc
+    .lineWidth(0.5)
+    .strokeColor('#bbbbbb')
+    .rect(x + 2, y + 2, CARD_W - 4, CARD_H - 4)
+    .stroke();
   const textW = CARD_W - QR_SIZE - 3 * PAD;
   let ty = y + PAD + 2;
   const line = (text: string, font: string, sizePt: number, color = '#000000', gap = 3) => {
-    doc.font(font).fontSize(sizePt).fillColor(color).text(text, x + PAD, ty, { width: textW, lineBreak: false, ellipsis: true });
+    doc
+      .font(font)
+      .fontSize(sizePt)
+      .fillColor(color)
+      .text(text, x + PAD, ty, { width: textW, lineBreak: false, ellipsis: true });
     ty += sizePt + gap;
   };
   line(card.venue, 'Helvetica-Bold', 10, '#444444', 5);
@@ -83,15 +96,23 @@ function drawCard(doc: PDFKit.PDFDocument, card: VoucherCard, x: number, y: numb
   line(card.time, 'Helvetica', 8);
   if (card.price) line(card.price, 'Helvetica', 8);
   // The code last and large, where a thumb does not cover it.
-  doc.font('Helvetica').fontSize(7).fillColor('#666666').text('Voucher code', x + PAD, y + CARD_H - PAD - 34, { lineBreak: false });
-  doc.font('Courier-Bold').fontSize(codeSize(card.code)).fillColor('#000000').text(card.code, x + PAD, y + CARD_H - PAD - 24, { lineBreak: false });
+  doc
+    .font('Helvetica')
+    .fontSize(7)
+    .fillColor('#666666')
+    .text('Voucher code', x + PAD, y + CARD_H - PAD - 34, { lineBreak: false });
+  doc
+    .font('Courier-Bold')
+    .fontSize(codeSize(card.code))
+    .fillColor('#000000')
+    .text(card.code, x + PAD, y + CARD_H - PAD - 24, { lineBreak: false });
   const qr = qrBox({ x, y });
   drawQr(doc, card.url, qr.x, qr.y);
 }
 
 /** Courier is 0.6 em wide: shrink long codes to fit the text column. */
 function codeSize(code: string): number {
-  return Math.min(18, Math.floor((CARD_W - QR_SIZE - 3 * PAD) / (code.length * 0.6)));
+  return Math.min(18, Math.floor((CARD_W - QR_SIZE - 3 * PAD - 8) / (code.length * 0.62)));
 }
 
 /**

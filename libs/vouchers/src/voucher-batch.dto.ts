@@ -22,7 +22,8 @@ export class CreateVoucherBatchDto {
   codeLength?: number;
   @ApiPropertyOptional({
     default: DEFAULT_ALPHABET,
-    description: 'Characters codes are drawn from (upper-cased; no repeats; at least 40 bits per code). The default has no confusable characters.',
+    description:
+      'Characters codes are drawn from (upper-cased; no repeats; at least 40 bits per code). The default has no confusable characters.',
   })
   @Optional()
   @Transform(upper)

@@ -2,7 +2,14 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req
 import { ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminApi, RequestViewer, Role } from '@app/aaa';
-import { CardsQuery, CreateVoucherBatchDto, RevokeResult, RevokeVoucherBatchDto, VoucherBatchQuery, VoucherBatchView } from './voucher-batch.dto';
+import {
+  CardsQuery,
+  CreateVoucherBatchDto,
+  RevokeResult,
+  RevokeVoucherBatchDto,
+  VoucherBatchQuery,
+  VoucherBatchView,
+} from './voucher-batch.dto';
 import { VoucherBatchesService } from './voucher-batches.service';
 import { VoucherPrint } from './voucher-print.service';
 
@@ -18,7 +25,10 @@ export class VoucherBatchesController {
 
   @Role('admin')
   @Post()
-  @ApiCreatedResponse({ type: VoucherBatchView, description: 'The batch with its counts; the codes only through vouchers.csv and cards.pdf' })
+  @ApiCreatedResponse({
+    type: VoucherBatchView,
+    description: 'The batch with its counts; the codes only through vouchers.csv and cards.pdf',
+  })
   create(@Body() dto: CreateVoucherBatchDto) {
     return this.batches.create(dto);
   }

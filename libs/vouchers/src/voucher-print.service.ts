@@ -46,7 +46,12 @@ export class VoucherPrint {
     const text = cardText(toCardPlan(plan), batch.expiresAt);
     const cards: VoucherCard[] = rows
       .filter((r) => r.state !== 'revoked')
-      .map((r) => ({ ...text, code: r.code, venue: venue ?? 'WiFi', url: `${opts.portalBase}/portal/voucher?code=${encodeURIComponent(r.code)}` }));
+      .map((r) => ({
+        ...text,
+        code: r.code,
+        venue: venue ?? 'WiFi',
+        url: `${opts.portalBase}/portal/voucher?code=${encodeURIComponent(r.code)}`,
+      }));
     return renderCardsPdf(cards, opts.paper);
   }
 

@@ -59,19 +59,19 @@ function voucherField(ctx: PageContext, code: string | undefined): SafeHtml {
 function credentialFields(ctx: PageContext, username: string | undefined): SafeHtml {
   const { m } = ctx;
   return html`<label for="username">${m.username}</label>
-        <input
-          type="text"
-          id="username"
-          name="username"
-          value="${username ?? ''}"
-          autocomplete="username"
-          autocapitalize="none"
-          spellcheck="false"
-          maxlength="253"
-          required
-        />
-        <label for="password">${m.password}</label>
-        <input type="password" id="password" name="password" autocomplete="current-password" maxlength="128" />`;
+    <input
+      type="text"
+      id="username"
+      name="username"
+      value="${username ?? ''}"
+      autocomplete="username"
+      autocapitalize="none"
+      spellcheck="false"
+      maxlength="253"
+      required
+    />
+    <label for="password">${m.password}</label>
+    <input type="password" id="password" name="password" autocomplete="current-password" maxlength="128" />`;
 }
 
 /**
