@@ -15,6 +15,7 @@ import { Operators1764420000000 } from './1764420000000-operators';
 import { AuditLog1764420000001 } from './1764420000001-audit-log';
 import { CustomerPanel1764430000000 } from './1764430000000-customer-panel';
 import { Plans1764500000000 } from './1764500000000-plans';
+import { PlanUsage1764500000001 } from './1764500000001-plan-usage';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   AuditLog1764420000001,
   CustomerPanel1764430000000,
   Plans1764500000000,
+  PlanUsage1764500000001,
 ];
