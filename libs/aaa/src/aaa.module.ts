@@ -46,6 +46,8 @@ import { SessionArchiver } from './sessions/session-archiver';
 import { SessionsQueryService } from './sessions/sessions.query.service';
 import { PlansController } from './plans/plans.controller';
 import { PlansService } from './plans/plans.service';
+import { UsageController } from './plans/usage.controller';
+import { UsageService } from './plans/usage.service';
 import { SpeedProfilesController } from './speed-profiles/speed-profiles.controller';
 import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
 
@@ -57,6 +59,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     AccountsController,
     SpeedProfilesController,
     PlansController,
+    UsageController,
     IpPoolsController,
     RoutersController,
     SessionsController,
@@ -86,6 +89,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     AccountsService,
     SpeedProfilesService,
     PlansService,
+    UsageService,
     IpPoolsService,
     RoutersService,
     SessionsQueryService,

@@ -8,16 +8,25 @@ export interface AuthAccount extends PolicyAccount {
   openSessions: (string | null)[];
 }
 
-// One indexed round trip per Access-Request: the account, its profile and its open
-// sessions' MACs. What authorize caches is kept exact by account-cache.ts.
+// One indexed round trip per Access-Request: the account, its plan, its profile (its
+// own, else its plan's), the plan's latest usage period and its open sessions' MACs.
+// What authorize caches is kept exact by account-cache.ts.
 export const LOOKUP_SQL = `
   SELECT a.id, a.username, a.password_enc, a.nt_hash, a.kind, a.account_group, a.status, host(a.static_ip) AS static_ip,
-         a.expires_at, a.quota_bytes, a.used_bytes, a.max_sessions, a.restrictions,
+         a.expires_at, a.quota_bytes, a.used_bytes, a.max_sessions, a.restrictions, a.created_at, a.first_login_at,
          p.download_kbps, p.upload_kbps, p.burst_download_kbps, p.burst_upload_kbps, p.burst_threshold_percent,
          p.burst_time_seconds, p.session_timeout_seconds, p.idle_timeout_seconds,
+         pl.id AS plan_id, pl.data_bytes AS plan_data_bytes, pl.time_seconds AS plan_time_seconds,
+         pl.validity_seconds AS plan_validity_seconds, pl.valid_from AS plan_valid_from,
+         u.period_start AS usage_start, u.period_end AS usage_end, u.bytes AS usage_bytes, u.seconds AS usage_seconds,
          COALESCE((SELECT array_agg(s.calling_station_id) FROM sessions s
                     WHERE s.account_id = a.id AND s.stopped_at IS NULL), '{}') AS open_sessions
-    FROM accounts a LEFT JOIN speed_profiles p ON p.id = a.speed_profile_id`;
+    FROM accounts a
+    LEFT JOIN plans pl ON pl.id = a.plan_id
+    LEFT JOIN speed_profiles p ON p.id = COALESCE(a.speed_profile_id, pl.speed_profile_id)
+    LEFT JOIN LATERAL (SELECT x.period_start, x.period_end, x.bytes, x.seconds FROM account_usage x
+                        WHERE a.plan_id IS NOT NULL AND x.account_id = a.id
+                        ORDER BY x.period_start DESC LIMIT 1) u ON true`;
 
 // Lookups that arrive together (the same event-loop turn, or while earlier ones are in
 // flight) share one round trip: PostgreSQL and the socket cost per statement, not per row.
@@ -32,6 +41,37 @@ export type Row = Record<string, unknown>;
 
 /** Triggers of migrations 1764000000000 and 1764100000000 notify here. */
 export const ACCOUNT_CHANGED_CHANNEL = 'aaa_account_changed';
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * An account on a plan is decided on its plan's terms where its own fields are null:
+ * the data limit (counted per period from account_usage, not the lifetime used_bytes),
+ * the time limit, and a validity that ends the earlier of expires_at and its own end.
+ */
+function planTerms(r: Row): Partial<AuthAccount> {
+  if (r.plan_id === null || r.plan_id === undefined) return {};
+  const inUsage = r.usage_start !== null && r.usage_start !== undefined;
+  let expiresAt = (r.expires_at as Date) ?? null;
+  let pendingValiditySeconds: number | null = null;
+  const validity = r.plan_validity_seconds as number | null;
+  if (validity !== null) {
+    const from = r.plan_valid_from === 'first_login' ? (r.first_login_at as Date | null) : (r.created_at as Date);
+    if (from) {
+      const end = new Date(from.getTime() + validity * 1000);
+      if (!expiresAt || end < expiresAt) expiresAt = end;
+    } else pendingValiditySeconds = validity;
+  }
+  return {
+    quotaBytes: num(r.quota_bytes) ?? num(r.plan_data_bytes),
+    usedBytes: inUsage ? Number(r.usage_bytes) : 0,
+    timeQuotaSeconds: num(r.plan_time_seconds),
+    usedSeconds: inUsage ? Number(r.usage_seconds) : 0,
+    usagePeriod: inUsage ? { start: r.usage_start as Date, end: r.usage_end as Date } : null,
+    expiresAt,
+    pendingValiditySeconds,
+  };
+}
 
 export function toAuthAccount(r: Row): AuthAccount {
   return {
@@ -62,5 +102,6 @@ export function toAuthAccount(r: Row): AuthAccount {
             sessionTimeoutSeconds: r.session_timeout_seconds as number | null,
             idleTimeoutSeconds: r.idle_timeout_seconds as number | null,
           },
+    ...planTerms(r),
   };
 }

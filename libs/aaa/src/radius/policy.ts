@@ -15,6 +15,16 @@ export interface PolicyAccount {
   usedBytes: number;
   maxSessions: number;
   restrictions: string[];
+  /**
+   * Plans (issue 14): usedBytes and usedSeconds count this period; once `now` is past
+   * its end (or before its start) a new period has begun and nothing is used in it yet.
+   * Absent or null: usedBytes is a lifetime counter.
+   */
+  usagePeriod?: { start: Date; end: Date } | null;
+  timeQuotaSeconds?: number | null;
+  usedSeconds?: number;
+  /** Validity counted from a first login that has not happened: it ends this long after it. */
+  pendingValiditySeconds?: number | null;
   profile: {
     downloadKbps: number;
     uploadKbps: number;
@@ -39,8 +49,16 @@ export interface PolicyInput {
 }
 
 export type RejectReason =
-  'unknown_user' | 'wrong_password' | 'banned' | 'disabled' | 'max_sessions' | 'expired' | 'quota_exceeded' | 'restricted';
-export type RestrictReason = 'expired' | 'quota_exceeded' | string;
+  | 'unknown_user'
+  | 'wrong_password'
+  | 'banned'
+  | 'disabled'
+  | 'max_sessions'
+  | 'expired'
+  | 'quota_exceeded'
+  | 'time_exceeded'
+  | 'restricted';
+export type RestrictReason = 'expired' | 'quota_exceeded' | 'time_exceeded' | string;
 
 export interface ReplyPlan {
   framedIp: string | null;
@@ -64,6 +82,7 @@ const MESSAGES: Record<RejectReason, string> = {
   max_sessions: 'Too many simultaneous sessions',
   expired: 'Account expired',
   quota_exceeded: 'Data quota used up',
+  time_exceeded: 'Time quota used up',
   restricted: 'Account restricted',
 };
 
@@ -81,9 +100,11 @@ export function decide(input: PolicyInput): Decision {
   const others = input.openSessions.filter((mac) => mac === null || mac !== input.callingStationId).length;
   if (others >= a.maxSessions) return reject('max_sessions');
 
+  const used = usage(a, now);
   const limits: RestrictReason[] = [];
   if (a.expiresAt && a.expiresAt.getTime() <= now.getTime()) limits.push('expired');
-  if (a.quotaBytes !== null && a.usedBytes >= a.quotaBytes) limits.push('quota_exceeded');
+  if (a.quotaBytes !== null && used.bytes >= a.quotaBytes) limits.push('quota_exceeded');
+  if (a.timeQuotaSeconds != null && used.seconds >= a.timeQuotaSeconds) limits.push('time_exceeded');
   if (a.kind === 'hotspot') {
     if (limits.length) return reject(limits[0] as RejectReason);
     if (a.restrictions.length) return reject('restricted');
@@ -93,19 +114,31 @@ export function decide(input: PolicyInput): Decision {
     result: 'accept',
     restrictedBy,
     replaceSessionsOf: sameDevice ? input.callingStationId : null,
-    reply: replyPlan(a, input, restrictedBy.length > 0),
+    reply: replyPlan(a, input, used, restrictedBy.length > 0),
   };
 }
 
-function replyPlan(a: PolicyAccount, input: PolicyInput, restricted: boolean): ReplyPlan {
+/** What counts against the limits now: a period that has ended counts nothing. */
+function usage(a: PolicyAccount, now: Date): { bytes: number; seconds: number } {
+  const p = a.usagePeriod;
+  if (p && (now.getTime() < p.start.getTime() || now.getTime() >= p.end.getTime())) return { bytes: 0, seconds: 0 };
+  return { bytes: a.usedBytes, seconds: a.usedSeconds ?? 0 };
+}
+
+function replyPlan(a: PolicyAccount, input: PolicyInput, used: { bytes: number; seconds: number }, restricted: boolean): ReplyPlan {
   const untilExpiry = a.expiresAt && !restricted ? Math.floor((a.expiresAt.getTime() - input.now.getTime()) / 1000) : null;
-  const timeouts = [a.profile?.sessionTimeoutSeconds ?? null, untilExpiry].filter((v): v is number => v !== null && v > 0);
+  // Session-Timeout never runs past the time quota left, nor the validity end.
+  const timeLeft = a.timeQuotaSeconds != null && !restricted ? a.timeQuotaSeconds - used.seconds : null;
+  const pendingValidity = restricted ? null : (a.pendingValiditySeconds ?? null);
+  const timeouts = [a.profile?.sessionTimeoutSeconds ?? null, untilExpiry, timeLeft, pendingValidity].filter(
+    (v): v is number => v !== null && v > 0,
+  );
   return {
     framedIp: a.kind === 'vpn' ? a.staticIp : null,
     sessionTimeout: timeouts.length ? Math.min(...timeouts) : null,
     idleTimeout: a.profile?.idleTimeoutSeconds ?? null,
     interimInterval: input.interimInterval,
     rate: a.profile,
-    remainingBytes: a.quotaBytes !== null && !restricted ? Math.max(a.quotaBytes - a.usedBytes, 0) : null,
+    remainingBytes: a.quotaBytes !== null && !restricted ? Math.max(a.quotaBytes - used.bytes, 0) : null,
   };
 }

@@ -15,6 +15,7 @@ import { Operators1764420000000 } from './1764420000000-operators';
 import { AuditLog1764420000001 } from './1764420000001-audit-log';
 import { CustomerPanel1764430000000 } from './1764430000000-customer-panel';
 import { Plans1764500000000 } from './1764500000000-plans';
+import { PlanUsage1764500000001 } from './1764500000001-plan-usage';
 import { RouterPortalMode1764510000000 } from './1764510000000-router-portal-mode';
 import { VoucherBatches1764510000001 } from './1764510000001-voucher-batches';
 
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   AuditLog1764420000001,
   CustomerPanel1764430000000,
   Plans1764500000000,
+  PlanUsage1764500000001,
   RouterPortalMode1764510000000,
   VoucherBatches1764510000001,
 ];
