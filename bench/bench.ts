@@ -31,6 +31,7 @@ import {
   ProbeResult,
   radclientRun,
 } from './traffic';
+import { benchVouchers, renderVoucherBench } from './vouchers';
 
 interface Options {
   accounts: number;
@@ -295,6 +296,8 @@ async function main(): Promise<void> {
       oursResults.push(await runPhase(ours, phase, users, o, dir, verify));
       if (base) baseResults!.push(await runPhase(base.target, phase, users, o, dir));
     }
+    const vouchers = await benchVouchers(admin, apiUrl, ADMIN_TOKEN, o.smoke ? 300 : 10_000);
+    log(renderVoucherBench(vouchers));
     const apiRss = peakRssMiB(api.pid);
 
     const report: RunReport = {
@@ -308,6 +311,7 @@ async function main(): Promise<void> {
       apiPeakRssMiB: apiRss,
       ours: oursResults,
       baseline: baseResults,
+      vouchers,
       seconds: Math.round((Date.now() - started) / 1000),
     };
     const md = renderReport(report);
