@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** Issue 14: plans CRUD, and accounts pointing at them (real PostgreSQL). */
@@ -92,5 +93,15 @@ describe('plans API', () => {
     await t.admin().patch(`/api/accounts/${account.id}`).send({ planId: '00000000-0000-4000-8000-000000000000' }).expect(400);
     expect((await t.admin().patch(`/api/accounts/${account.id}`).send({ planId: null }).expect(200)).body.planId).toBeNull();
     await t.admin().delete(`/api/plans/${plan.id}`).expect(204);
+  });
+
+  // Last: it takes the schema down and up again under the running app.
+  it('migrates down and up again', async () => {
+    const db = t.app.get(DataSource);
+    const applied = async () => (await db.query(`SELECT 1 FROM migrations WHERE name = 'Plans1764500000000'`)).length > 0;
+    while (await applied()) await db.undoLastMigration();
+    expect(await db.query(`SELECT to_regclass('plans') AS t, to_regclass('account_usage') AS u`)).toEqual([{ t: null, u: null }]);
+    await db.runMigrations();
+    await t.admin().post('/api/plans').send({ name: 'back' }).expect(201);
   });
 });

@@ -10,7 +10,7 @@ export type Lang = (typeof LANGS)[number];
  * Everything else (unknown user, wrong password, blocked, disabled, restricted, and any
  * code added later) is one message, so the page never tells whether an account exists.
  */
-export const HOLDER_REASONS = ['expired', 'quota_exceeded', 'max_sessions'] as const;
+export const HOLDER_REASONS = ['expired', 'quota_exceeded', 'time_exceeded', 'max_sessions'] as const;
 export type HolderReason = (typeof HOLDER_REASONS)[number];
 
 export interface Messages {
@@ -92,6 +92,7 @@ const en: Messages = {
   reasons: {
     expired: 'Your account has expired.',
     quota_exceeded: 'Your data allowance is used up.',
+    time_exceeded: 'Your time allowance is used up.',
     max_sessions: 'This account is already logged in on too many devices.',
   },
   voucherHeading: 'Enter your voucher code',
@@ -149,6 +150,7 @@ const de: Messages = {
   reasons: {
     expired: 'Ihr Zugang ist abgelaufen.',
     quota_exceeded: 'Ihr Datenvolumen ist aufgebraucht.',
+    time_exceeded: 'Ihr Zeitguthaben ist aufgebraucht.',
     max_sessions: 'Dieser Zugang ist bereits auf zu vielen Geräten angemeldet.',
   },
   voucherHeading: 'Geben Sie Ihren Gutscheincode ein',

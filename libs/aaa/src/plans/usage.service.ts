@@ -49,7 +49,7 @@ export class UsageService {
     const forever = isForever(period);
     const usedBytes = row ? Number(row.bytes) : 0;
     const usedSeconds = row ? Number(row.seconds) : 0;
-    const dataLimit = account.quotaBytes ?? plan.dataBytes;
+    const dataLimit = plan.dataBytes;
     return {
       accountId: account.id,
       planId: plan.id,

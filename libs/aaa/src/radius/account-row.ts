@@ -6,6 +6,8 @@ export interface AuthAccount extends PolicyAccount {
   passwordEnc: string;
   ntHash: string;
   openSessions: (string | null)[];
+  /** Set when the account is on a plan (its limits count per period). */
+  planId?: string;
 }
 
 // One indexed round trip per Access-Request: the account, its plan, its profile (its
@@ -45,9 +47,9 @@ export const ACCOUNT_CHANGED_CHANNEL = 'aaa_account_changed';
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /**
- * An account on a plan is decided on its plan's terms where its own fields are null:
- * the data limit (counted per period from account_usage, not the lifetime used_bytes),
- * the time limit, and a validity that ends the earlier of expires_at and its own end.
+ * An account on a plan gets the plan's per-period limits (usage from account_usage)
+ * and a validity ending the earlier of expires_at and the plan's own end; its own
+ * lifetime quota stays as it is, and its own speed profile wins (LOOKUP_SQL).
  */
 function planTerms(r: Row): Partial<AuthAccount> {
   if (r.plan_id === null || r.plan_id === undefined) return {};
@@ -63,11 +65,14 @@ function planTerms(r: Row): Partial<AuthAccount> {
     } else pendingValiditySeconds = validity;
   }
   return {
-    quotaBytes: num(r.quota_bytes) ?? num(r.plan_data_bytes),
-    usedBytes: inUsage ? Number(r.usage_bytes) : 0,
-    timeQuotaSeconds: num(r.plan_time_seconds),
-    usedSeconds: inUsage ? Number(r.usage_seconds) : 0,
-    usagePeriod: inUsage ? { start: r.usage_start as Date, end: r.usage_end as Date } : null,
+    planId: r.plan_id as string,
+    plan: {
+      dataBytes: num(r.plan_data_bytes),
+      timeSeconds: num(r.plan_time_seconds),
+      usedBytes: inUsage ? Number(r.usage_bytes) : 0,
+      usedSeconds: inUsage ? Number(r.usage_seconds) : 0,
+      period: inUsage ? { start: r.usage_start as Date, end: r.usage_end as Date } : null,
+    },
     expiresAt,
     pendingValiditySeconds,
   };

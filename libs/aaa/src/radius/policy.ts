@@ -16,13 +16,11 @@ export interface PolicyAccount {
   maxSessions: number;
   restrictions: string[];
   /**
-   * Plans (issue 14): usedBytes and usedSeconds count this period; once `now` is past
-   * its end (or before its start) a new period has begun and nothing is used in it yet.
-   * Absent or null: usedBytes is a lifetime counter.
+   * The plan's limits per period (issue 14), on top of the account's own lifetime quota
+   * and expiry: the stricter wins. `usedBytes`/`usedSeconds` count `period`; once `now`
+   * is outside it a new period has begun and nothing is used in it yet.
    */
-  usagePeriod?: { start: Date; end: Date } | null;
-  timeQuotaSeconds?: number | null;
-  usedSeconds?: number;
+  plan?: PlanUsage | null;
   /** Validity counted from a first login that has not happened: it ends this long after it. */
   pendingValiditySeconds?: number | null;
   profile: {
@@ -35,6 +33,14 @@ export interface PolicyAccount {
     sessionTimeoutSeconds: number | null;
     idleTimeoutSeconds: number | null;
   } | null;
+}
+
+export interface PlanUsage {
+  dataBytes: number | null;
+  timeSeconds: number | null;
+  usedBytes: number;
+  usedSeconds: number;
+  period: { start: Date; end: Date } | null;
 }
 
 export interface PolicyInput {
@@ -103,8 +109,9 @@ export function decide(input: PolicyInput): Decision {
   const used = usage(a, now);
   const limits: RestrictReason[] = [];
   if (a.expiresAt && a.expiresAt.getTime() <= now.getTime()) limits.push('expired');
-  if (a.quotaBytes !== null && used.bytes >= a.quotaBytes) limits.push('quota_exceeded');
-  if (a.timeQuotaSeconds != null && used.seconds >= a.timeQuotaSeconds) limits.push('time_exceeded');
+  if (a.quotaBytes !== null && a.usedBytes >= a.quotaBytes) limits.push('quota_exceeded');
+  else if (a.plan?.dataBytes != null && used.bytes >= a.plan.dataBytes) limits.push('quota_exceeded');
+  if (a.plan?.timeSeconds != null && used.seconds >= a.plan.timeSeconds) limits.push('time_exceeded');
   if (a.kind === 'hotspot') {
     if (limits.length) return reject(limits[0] as RejectReason);
     if (a.restrictions.length) return reject('restricted');
@@ -118,17 +125,17 @@ export function decide(input: PolicyInput): Decision {
   };
 }
 
-/** What counts against the limits now: a period that has ended counts nothing. */
+/** What counts against the plan's limits now: a period that has ended counts nothing. */
 function usage(a: PolicyAccount, now: Date): { bytes: number; seconds: number } {
-  const p = a.usagePeriod;
-  if (p && (now.getTime() < p.start.getTime() || now.getTime() >= p.end.getTime())) return { bytes: 0, seconds: 0 };
-  return { bytes: a.usedBytes, seconds: a.usedSeconds ?? 0 };
+  const p = a.plan?.period;
+  if (!a.plan || !p || now.getTime() < p.start.getTime() || now.getTime() >= p.end.getTime()) return { bytes: 0, seconds: 0 };
+  return { bytes: a.plan.usedBytes, seconds: a.plan.usedSeconds };
 }
 
 function replyPlan(a: PolicyAccount, input: PolicyInput, used: { bytes: number; seconds: number }, restricted: boolean): ReplyPlan {
   const untilExpiry = a.expiresAt && !restricted ? Math.floor((a.expiresAt.getTime() - input.now.getTime()) / 1000) : null;
   // Session-Timeout never runs past the time quota left, nor the validity end.
-  const timeLeft = a.timeQuotaSeconds != null && !restricted ? a.timeQuotaSeconds - used.seconds : null;
+  const timeLeft = a.plan?.timeSeconds != null && !restricted ? a.plan.timeSeconds - used.seconds : null;
   const pendingValidity = restricted ? null : (a.pendingValiditySeconds ?? null);
   const timeouts = [a.profile?.sessionTimeoutSeconds ?? null, untilExpiry, timeLeft, pendingValidity].filter(
     (v): v is number => v !== null && v > 0,
@@ -139,6 +146,15 @@ function replyPlan(a: PolicyAccount, input: PolicyInput, used: { bytes: number; 
     idleTimeout: a.profile?.idleTimeoutSeconds ?? null,
     interimInterval: input.interimInterval,
     rate: a.profile,
-    remainingBytes: a.quotaBytes !== null && !restricted ? Math.max(a.quotaBytes - used.bytes, 0) : null,
+    remainingBytes: restricted ? null : remainingBytes(a, used.bytes),
   };
+}
+
+/** The data left under the account's lifetime quota and the plan's period limit, whichever is less. */
+function remainingBytes(a: PolicyAccount, usedInPeriod: number): number | null {
+  const left = [
+    a.quotaBytes === null ? null : a.quotaBytes - a.usedBytes,
+    a.plan?.dataBytes == null ? null : a.plan.dataBytes - usedInPeriod,
+  ].filter((v): v is number => v !== null);
+  return left.length ? Math.max(Math.min(...left), 0) : null;
 }

@@ -51,6 +51,8 @@ const BIGINT_MAX = '9223372036854775807';
 function book(name: string, before: string, growth: string): string {
   return `
   CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  DECLARE
+    v_booked bigint;
   BEGIN
     ${before}
     ${growth}
@@ -70,7 +72,7 @@ function book(name: string, before: string, growth: string): string {
             seconds = LEAST(u.seconds::numeric + EXCLUDED.seconds, ${BIGINT_MAX})
       RETURNING u.account_id
     )
-    SELECT count(pg_notify('aaa_account_changed', 'a:' || x.account_id::text))
+    SELECT count(pg_notify('aaa_account_changed', 'a:' || x.account_id::text)) INTO v_booked
       FROM (SELECT DISTINCT account_id FROM booked) x;
     RETURN NULL;
   END $fn$;`;
