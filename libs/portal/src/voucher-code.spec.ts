@@ -20,6 +20,7 @@ describe('voucher codes in the portal', () => {
     ['expired', 'expired'],
     ['quota_exceeded', 'used_up'],
     ['time_quota_exceeded', 'used_up'],
+    ['time_exceeded', 'used_up'],
     ['data_limit', 'used_up'],
     ['disabled', 'revoked'],
     ['banned', 'revoked'],

@@ -24,6 +24,6 @@ export function voucherReason(code: string | null | undefined): VoucherReason | 
   if (code === 'expired') return 'expired';
   if (code === 'disabled' || code === 'banned') return 'revoked';
   if (code === 'max_sessions') return 'in_use';
-  if (/quota|limit|used/.test(code)) return 'used_up';
+  if (/quota|limit|used|exceeded/.test(code)) return 'used_up';
   return null;
 }
