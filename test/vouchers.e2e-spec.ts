@@ -20,7 +20,8 @@ describe('voucher batches', () => {
   let planId: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // The portal's public address: what the cards' QR codes open (and the README's picture shows).
+    t = await startTestApp({ PUBLIC_URL: 'https://wifi.example.net' });
     planId = (
       await t
         .admin()

@@ -22,7 +22,7 @@ export function renderPdf(pdf: Buffer, dpi = 36, pngOut?: string): GreyPage[] {
   try {
     writeFileSync(join(dir, 'in.pdf'), pdf);
     execFileSync('pdftoppm', ['-gray', '-r', String(dpi), join(dir, 'in.pdf'), join(dir, 'page')]);
-    if (pngOut)
+    if (pngOut) {
       execFileSync('pdftoppm', [
         '-png',
         '-r',
@@ -35,6 +35,7 @@ export function renderPdf(pdf: Buffer, dpi = 36, pngOut?: string): GreyPage[] {
         join(dir, 'in.pdf'),
         pngOut.replace(/\.png$/, ''),
       ]);
+    }
     const files = readdirSync(dir)
       .filter((f) => f.endsWith('.pgm'))
       .sort();

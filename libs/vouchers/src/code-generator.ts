@@ -47,8 +47,9 @@ export function checkSpec(spec: CodeSpec): SpecError | null {
   if (length * Math.log2(alphabet.length) < MIN_ENTROPY_BITS) {
     return `codes of ${length} characters from ${alphabet.length} are too easy to guess (need ${MIN_ENTROPY_BITS} bits)`;
   }
-  if (prefix && !/^[A-Za-z0-9_][A-Za-z0-9_-]{0,15}$/.test(prefix))
+  if (prefix && !/^[A-Za-z0-9_][A-Za-z0-9_-]{0,15}$/.test(prefix)) {
     return 'prefix must be 1-16 characters of A-Z a-z 0-9 _ -, not starting with -';
+  }
   if (!USERNAME_RE.test(prefix + alphabet[0].repeat(length))) return 'prefix plus code must be a valid username (at most 64 characters)';
   return null;
 }

@@ -48,8 +48,9 @@ export class VoucherBatchesService {
     };
     const problem = checkSpec(spec);
     if (problem) throw new BadRequestException(problem);
-    if (dto.expiresAt && dto.expiresAt.getTime() <= this.clock.now().getTime())
+    if (dto.expiresAt && dto.expiresAt.getTime() <= this.clock.now().getTime()) {
       throw new BadRequestException('expiresAt must be in the future');
+    }
     const batch = await this.db.transaction(async (tx) => {
       const plan = await tx.findOneBy(Plan, { id: dto.planId });
       if (!plan) throw new BadRequestException('planId does not name an existing plan');
@@ -114,8 +115,9 @@ export class VoucherBatchesService {
       [id, disconnectActive],
     );
     await this.db.query(`UPDATE voucher_batches SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1`, [id, this.clock.now()]);
-    for (const r of rows)
+    for (const r of rows) {
       this.events.emit(AAA_EVENTS.accountChanged, { accountId: r.id, username: r.username } satisfies AccountChangedEvent);
+    }
     const started = rows.filter((r) => r.open);
     // Only vouchers that logged in can be in FreeRADIUS's answer cache; the triggers evict the rest anyway.
     if (disconnectActive) await this.answers.evictNow(rows.map((r) => r.username));
