@@ -7,6 +7,7 @@
  *   npm run bench -- --smoke           a few hundred packets, prints only (CI)
  *   npm run bench -- --scale           authorize latency at 10k vs 1M accounts + 100k open sessions
  *   options: --accounts N  --parallel P  --no-baseline  --no-write
+ *            --plan (every account on a daily plan with limits: accounting books period usage)
  */
 import 'reflect-metadata';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,7 @@ interface Options {
   parallel: number;
   smoke: boolean;
   scale: boolean;
+  plan: boolean;
   baseline: boolean;
   write: boolean;
   probeSeconds: number;
@@ -53,6 +55,7 @@ function parseArgs(argv: string[]): Options {
   const o: Options = {
     smoke,
     scale: has('--scale'),
+    plan: has('--plan'),
     accounts: val('--accounts') ?? (smoke ? 300 : 10_000),
     parallel: val('--parallel') ?? 128,
     baseline: !has('--no-baseline') && !has('--scale') && baselineAvailable(),
@@ -226,6 +229,18 @@ async function main(): Promise<void> {
     await admin.createAccounts(customer.id, users.slice(0, viaApi), 16);
     const createRate = Math.round(viaApi / ((Date.now() - t0) / 1000));
     await bulkInsertAccounts(db, customer.id, users.slice(viaApi), SECRET_KEY);
+    if (o.plan) {
+      // Limits far above what the bench sends: every login is accepted, every packet booked.
+      const plan = await admin.post<{ id: string }>('/api/plans', {
+        name: 'Bench daily',
+        dataBytes: 1e15,
+        timeSeconds: 2e9,
+        period: 'daily',
+        timezone: 'Europe/Berlin',
+      });
+      await db.query('UPDATE accounts SET plan_id = $1', [plan.id]);
+      log('every account is on a daily plan');
+    }
     await db.query('ANALYZE accounts');
     log(`created ${viaApi} accounts through the API (${createRate}/s) and ${users.length - viaApi} in bulk`);
 

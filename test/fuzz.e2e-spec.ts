@@ -66,6 +66,7 @@ describe(`fuzz: hostile input never gives a 5xx (seed ${SEED}, ${RUNS} inputs pe
     ids.speedProfileId = (
       await admin.post('/api/speed-profiles').send({ name: 'fz', downloadKbps: 1000, uploadKbps: 500 }).expect(201)
     ).body.id;
+    ids.planId = (await admin.post('/api/plans').send({ name: 'fz', dataBytes: 1000, period: 'daily' }).expect(201)).body.id;
     ids.ipPoolId = (await admin.post('/api/ip-pools').send({ name: 'fz', cidr: '10.250.0.0/16' }).expect(201)).body.id;
     ids.accountId = (
       await admin
