@@ -81,7 +81,7 @@ describe('voucher login through the captive portal in headless Chromium', () => 
     await setup(
       'vw-uspot-chap',
       startFakeUspot,
-      { uamSecret: UAM_SECRET, uamServer: `${t.url}/portal` },
+      { venueName: 'Voucher Cafe', uamSecret: UAM_SECRET, uamServer: `${t.url}/portal` },
       { uamSecret: UAM_SECRET, challenge: 'uspot-challenge' },
     );
     await setup('vw-coova', startFakeCoova, { uamSecret: UAM_SECRET }, { uamSecret: UAM_SECRET });
