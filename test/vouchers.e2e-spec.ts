@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { cardOrigins, CARDS_PER_PAGE, DEFAULT_ALPHABET, qrBox } from '@app/vouchers';
 import { darkShare, pdfText, renderPdf } from './support/pdf-render';
 import { startTestApp, TestApp } from './support/test-app';
@@ -179,5 +180,22 @@ describe('voucher batches', () => {
     await t.admin().get(`/api/voucher-batches/${id}/vouchers.csv`).expect(404);
     await t.admin().get(`/api/voucher-batches/${id}/cards.pdf`).expect(404);
     await t.admin().post(`/api/voucher-batches/${id}/revoke`).send({}).expect(404);
+  });
+
+  // Last: it takes the voucher schema down (with a batch in it) and up again under the running app.
+  it('migrates down and up again', async () => {
+    const db = t.app.get(DataSource);
+    const applied = async () => (await db.query(`SELECT 1 FROM migrations WHERE name = 'RouterPortalMode1764510000000'`)).length > 0;
+    while (await applied()) await db.undoLastMigration();
+    const [left] = await sql(
+      t.databaseUrl,
+      `SELECT to_regclass('voucher_batches') AS t,
+              (SELECT count(*)::int FROM information_schema.columns WHERE table_name IN ('accounts', 'routers')
+                 AND column_name IN ('voucher_batch_id', 'portal_mode')) AS cols,
+              (SELECT count(*)::int FROM customers WHERE name LIKE 'Vouchers: %') AS holders`,
+    );
+    expect(left).toEqual({ t: null, cols: 0, holders: 0 });
+    await db.runMigrations();
+    await t.admin().post('/api/voucher-batches').send({ planId, count: 2 }).expect(201);
   });
 });

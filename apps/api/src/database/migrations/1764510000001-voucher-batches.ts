@@ -30,6 +30,7 @@ export class VoucherBatches1764510000001 implements MigrationInterface {
     `);
   }
 
+  /** Vouchers cannot exist without their batch: a downgrade deletes them, with the customers made for them. */
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
       DELETE FROM accounts WHERE voucher_batch_id IS NOT NULL;
