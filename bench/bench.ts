@@ -6,6 +6,7 @@
  *   npm run bench                      10,000 accounts, full run, writes docs/BENCHMARKS.md
  *   npm run bench -- --smoke           a few hundred packets, prints only (CI)
  *   npm run bench -- --scale           authorize latency at 10k vs 1M accounts + 100k open sessions
+ *   npm run bench -- --vouchers        only: create and print a batch of 10,000 vouchers
  *   options: --accounts N  --parallel P  --no-baseline  --no-write
  *            --plan (every account on a daily plan with limits: accounting books period usage)
  */
@@ -39,6 +40,7 @@ interface Options {
   parallel: number;
   smoke: boolean;
   scale: boolean;
+  vouchers: boolean;
   plan: boolean;
   baseline: boolean;
   write: boolean;
@@ -55,6 +57,7 @@ function parseArgs(argv: string[]): Options {
   const o: Options = {
     smoke,
     scale: has('--scale'),
+    vouchers: has('--vouchers'),
     plan: has('--plan'),
     accounts: val('--accounts') ?? (smoke ? 300 : 10_000),
     parallel: val('--parallel') ?? 128,
@@ -177,7 +180,11 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
-    log(`${cpus().length} cores, ${o.accounts} accounts, radclient -p ${o.parallel}${o.smoke ? ', smoke' : ''}${o.scale ? ', scale' : ''}`);
+    log(
+      o.vouchers
+        ? `${cpus().length} cores, vouchers only${o.smoke ? ', smoke' : ''}`
+        : `${cpus().length} cores, ${o.accounts} accounts, radclient -p ${o.parallel}${o.smoke ? ', smoke' : ''}${o.scale ? ', scale' : ''}`,
+    );
     // Outside the ephemeral range, like the API's own embedded server (a client could connect to itself).
     const pgPort = await freePortOutsideEphemeral();
     const pg = await startEmbeddedPostgres(join(dir, 'pg'), pgPort, 'radius');
@@ -213,6 +220,14 @@ async function main(): Promise<void> {
     procs.push(api);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const admin = new AdminClient(apiUrl, ADMIN_TOKEN);
+    if (o.vouchers) {
+      const v = await benchVouchers(admin, apiUrl, ADMIN_TOKEN, o.smoke ? 300 : 10_000);
+      const md = `Run on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${(cpus()[0]?.model ?? '').trim()}). ${renderVoucherBench(v)}`;
+      process.stdout.write(`\n${md}\n`);
+      if (o.write) updateDoc(join(ROOT, 'docs/BENCHMARKS.md'), 'vouchers', md);
+      await db.end();
+      return;
+    }
     const customer = await admin.post<{ id: string }>('/api/customers', { name: 'Bench' });
     const router = await admin.post<{ id: string }>('/api/routers', {
       name: 'Bench NAS',
