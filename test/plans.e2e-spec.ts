@@ -95,6 +95,42 @@ describe('plans API', () => {
     await t.admin().delete(`/api/plans/${plan.id}`).expect(204);
   });
 
+  it('answers usage for accounts with and without a plan, and refuses bad periods with 400', async () => {
+    const plan = (await t.admin().post('/api/plans').send({ name: 'Weekly', timeSeconds: 600, period: 'weekly' }).expect(201)).body;
+    const mk = async (username: string, body: Record<string, unknown>) =>
+      (
+        await t
+          .admin()
+          .post(`/api/customers/${customerId}/accounts`)
+          .send({ username, password: 'pw-pw-pw', kind: 'vpn', ...body })
+          .expect(201)
+      ).body;
+    const on = await mk('usage-plan', { planId: plan.id });
+    const off = await mk('usage-none', { quotaBytes: 1000 });
+    expect((await t.admin().get(`/api/accounts/${on.id}/usage`).expect(200)).body).toMatchObject({
+      planId: plan.id,
+      period: 'weekly',
+      usedSeconds: 0,
+      timeLimitSeconds: 600,
+      remainingSeconds: 600,
+      dataLimitBytes: null,
+      remainingBytes: null,
+    });
+    expect((await t.admin().get(`/api/accounts/${off.id}/usage`).expect(200)).body).toMatchObject({
+      planId: null,
+      period: 'none',
+      periodStart: null,
+      nextReset: null,
+      usedBytes: 0,
+      dataLimitBytes: 1000,
+      remainingBytes: 1000,
+    });
+    for (const period of ['2026-13', '2026-02-30', '2026', 'last', '2026-11-5']) {
+      await t.admin().get(`/api/accounts/${on.id}/usage?period=${period}`).expect(400);
+    }
+    await t.admin().get('/api/accounts/00000000-0000-4000-8000-000000000000/usage').expect(404);
+  });
+
   // Last: it takes the schema down and up again under the running app.
   it('migrates down and up again', async () => {
     const db = t.app.get(DataSource);

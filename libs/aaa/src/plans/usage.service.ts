@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Account } from '../accounts/account.entity';
@@ -7,7 +7,7 @@ import { orNotFound } from '../common/db-errors';
 import { Plan } from './plan.entity';
 import { isForever, Period, periodAt } from './period';
 import { PERIOD_QUERY_RE, UsageView } from './usage.dto';
-import { startOfLocalDay } from './zoned-time';
+import { daysInMonth, startOfLocalDay } from './zoned-time';
 
 interface UsageRow {
   period_start: Date;
@@ -107,5 +107,7 @@ export function validUntil(
 /** Local midnight starting `2026-11` (its 1st) or `2026-11-05`, in the plan's zone. */
 function startOf(q: string, tz: string): Date {
   const [, y, m, d] = PERIOD_QUERY_RE.exec(q)!;
-  return startOfLocalDay({ y: Number(y), m: Number(m), d: d ? Number(d) : 1 }, tz);
+  const date = { y: Number(y), m: Number(m), d: d ? Number(d) : 1 };
+  if (date.d > daysInMonth(date.y, date.m)) throw new BadRequestException(`period ${q} is not a date`);
+  return startOfLocalDay(date, tz);
 }
