@@ -10,6 +10,8 @@ const GIGA = 2 ** 32;
 const PASSWORD = 'plan-pw-0123';
 const NAS = '127.0.0.61';
 const NAS_ID = 'mt-plans';
+const USPOT = '127.0.0.62';
+const USPOT_ID = 'uspot-plans';
 
 /**
  * Issue 14, the whole path with real parts: radclient as a MikroTik, FreeRADIUS with the
@@ -20,6 +22,7 @@ describe('plans: per-period usage through FreeRADIUS', () => {
   let t: TestApp;
   let fr: FreeRadius;
   let secret: string;
+  let uspotSecret: string;
   let customerId: string;
   let clock: jest.SpyInstance<Date, []>;
 
@@ -28,6 +31,9 @@ describe('plans: per-period usage through FreeRADIUS', () => {
     fr = await startFreeRadius(t.radiusUrl, RADIUS_TOKEN);
     secret = (await t.admin().post('/api/routers').send({ name: 'mt', vendor: 'mikrotik', nasIdentifier: NAS_ID, nasIp: NAS }).expect(201))
       .body.radiusSecret;
+    uspotSecret = (
+      await t.admin().post('/api/routers').send({ name: 'us', vendor: 'uspot', nasIdentifier: USPOT_ID, nasIp: USPOT }).expect(201)
+    ).body.radiusSecret;
     customerId = (await t.admin().post('/api/customers').send({ name: 'Plans' }).expect(201)).body.id;
     clock = jest.spyOn(t.app.get(Clock), 'now');
   }, 90_000);
@@ -43,13 +49,14 @@ describe('plans: per-period usage through FreeRADIUS', () => {
   const account = async (username: string, kind: 'vpn' | 'hotspot', planId: string) =>
     (await t.admin().post(`/api/customers/${customerId}/accounts`).send({ username, password: PASSWORD, kind, planId }).expect(201)).body;
   const mac = (user: string) => `02-00-00-00-${user.length.toString(16).padStart(2, '0')}-${user.charCodeAt(0).toString(16)}`;
-  const login = async (user: string): Promise<RadReply> => {
-    const [reply] = await radclient(fr.authPort, 'auth', secret, [
+  const login = async (user: string, router: 'mikrotik' | 'uspot' = 'mikrotik'): Promise<RadReply> => {
+    const [ip, nasId, key] = router === 'mikrotik' ? [NAS, NAS_ID, secret] : [USPOT, USPOT_ID, uspotSecret];
+    const [reply] = await radclient(fr.authPort, 'auth', key, [
       attrLines({
-        'Packet-Src-IP-Address': NAS,
+        'Packet-Src-IP-Address': ip,
         'User-Name': user,
         'User-Password': PASSWORD,
-        'NAS-Identifier': NAS_ID,
+        'NAS-Identifier': nasId,
         'Calling-Station-Id': mac(user),
       }),
     ]);
@@ -119,6 +126,9 @@ describe('plans: per-period usage through FreeRADIUS', () => {
     expect(first.code).toBe('Access-Accept');
     // 6 GiB left: one gigaword and 2 GiB, as RouterOS reads Mikrotik-Total-Limit(-Gigawords).
     expect(first.attrs).toMatchObject({ 'Mikrotik-Total-Limit': String(2 * GIB), 'Mikrotik-Total-Limit-Gigawords': '1' });
+    // The same through uspot, in ChilliSpot's attributes.
+    const viaUspot = await login('hot.daily', 'uspot');
+    expect(viaUspot.attrs).toMatchObject({ 'ChilliSpot-Max-Total-Octets': String(2 * GIB), 'ChilliSpot-Max-Total-Gigawords': '1' });
     for (const [user, session] of [
       ['hot.daily', 'h-1'],
       ['vpn.daily', 'v-1'],
@@ -148,6 +158,8 @@ describe('plans: per-period usage through FreeRADIUS', () => {
     expect(restricted.code).toBe('Access-Accept');
     expect(restricted.attrs['Mikrotik-Address-List']).toBe(t.config.restrictedAddressList);
     expect(restricted.attrs['Mikrotik-Total-Limit']).toBeUndefined();
+    // It ends at Berlin midnight (23:00Z), so the router logs it in again, normally.
+    expect(restricted.attrs['Session-Timeout']).toBe(String(12 * 3600 + 29 * 60));
 
     // The open session reports 100 bytes before Berlin midnight and 200 after it.
     setNow('2026-11-10T22:55:00Z');

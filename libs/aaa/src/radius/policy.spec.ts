@@ -158,8 +158,18 @@ describe('decide() on a plan (issue 14)', () => {
     expect(d).toMatchObject({ result: 'accept', reply: { sessionTimeout: 120 } });
   });
 
-  it('gives a restricted login no Session-Timeout from the plan nor remaining data', () => {
+  it('ends a login restricted by the period limits at the reset, and sends it no remaining data', () => {
     const d = decide(input({ account: account({ plan: plan({ usedBytes: 1000, usedSeconds: 10 }) }) }));
-    expect(d).toMatchObject({ result: 'accept', reply: { sessionTimeout: 86400, remainingBytes: null } });
+    // NOW is noon; the period ends at midnight.
+    expect(d).toMatchObject({ result: 'accept', restrictedBy: ['quota_exceeded'], reply: { sessionTimeout: 43200, remainingBytes: null } });
+  });
+
+  it.each<[string, Partial<PolicyAccount>]>([
+    ['the lifetime quota is used up too', { quotaBytes: 10, usedBytes: 10 }],
+    ['it is expired too', { expiresAt: new Date(NOW.getTime() - 1) }],
+    ['a restriction flag holds too', { restrictions: ['unpaid'] }],
+  ])('does not end a restricted login at the reset when %s', (_, over) => {
+    const d = decide(input({ account: account({ plan: plan({ usedBytes: 1000 }), ...over }) }));
+    expect(d).toMatchObject({ result: 'accept', reply: { sessionTimeout: 86400 } });
   });
 });

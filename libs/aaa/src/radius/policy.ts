@@ -109,19 +109,24 @@ export function decide(input: PolicyInput): Decision {
   const used = usage(a, now);
   const limits: RestrictReason[] = [];
   if (a.expiresAt && a.expiresAt.getTime() <= now.getTime()) limits.push('expired');
-  if (a.quotaBytes !== null && a.usedBytes >= a.quotaBytes) limits.push('quota_exceeded');
-  else if (a.plan?.dataBytes != null && used.bytes >= a.plan.dataBytes) limits.push('quota_exceeded');
-  if (a.plan?.timeSeconds != null && used.seconds >= a.plan.timeSeconds) limits.push('time_exceeded');
+  const lifetimeOver = a.quotaBytes !== null && a.usedBytes >= a.quotaBytes;
+  const periodData = a.plan?.dataBytes != null && used.bytes >= a.plan.dataBytes;
+  const periodTime = a.plan?.timeSeconds != null && used.seconds >= a.plan.timeSeconds;
+  if (lifetimeOver || periodData) limits.push('quota_exceeded');
+  if (periodTime) limits.push('time_exceeded');
   if (a.kind === 'hotspot') {
     if (limits.length) return reject(limits[0] as RejectReason);
     if (a.restrictions.length) return reject('restricted');
   }
   const restrictedBy = [...limits, ...a.restrictions];
+  // Restricted by its plan's period limits alone, a login ends at the reset, and the
+  // router's next login is a normal one: no admin action, no user action.
+  const periodOnly = (periodData || periodTime) && !lifetimeOver && restrictedBy.length === limits.length && !limits.includes('expired');
   return {
     result: 'accept',
     restrictedBy,
     replaceSessionsOf: sameDevice ? input.callingStationId : null,
-    reply: replyPlan(a, input, used, restrictedBy.length > 0),
+    reply: replyPlan(a, input, used, restrictedBy.length > 0, periodOnly ? (a.plan?.period?.end ?? null) : null),
   };
 }
 
@@ -132,12 +137,19 @@ function usage(a: PolicyAccount, now: Date): { bytes: number; seconds: number } 
   return { bytes: a.plan.usedBytes, seconds: a.plan.usedSeconds };
 }
 
-function replyPlan(a: PolicyAccount, input: PolicyInput, used: { bytes: number; seconds: number }, restricted: boolean): ReplyPlan {
+function replyPlan(
+  a: PolicyAccount,
+  input: PolicyInput,
+  used: { bytes: number; seconds: number },
+  restricted: boolean,
+  resetAt: Date | null,
+): ReplyPlan {
   const untilExpiry = a.expiresAt && !restricted ? Math.floor((a.expiresAt.getTime() - input.now.getTime()) / 1000) : null;
   // Session-Timeout never runs past the time quota left, nor the validity end.
   const timeLeft = a.plan?.timeSeconds != null && !restricted ? a.plan.timeSeconds - used.seconds : null;
   const pendingValidity = restricted ? null : (a.pendingValiditySeconds ?? null);
-  const timeouts = [a.profile?.sessionTimeoutSeconds ?? null, untilExpiry, timeLeft, pendingValidity].filter(
+  const untilReset = resetAt ? Math.ceil((resetAt.getTime() - input.now.getTime()) / 1000) : null;
+  const timeouts = [a.profile?.sessionTimeoutSeconds ?? null, untilExpiry, timeLeft, pendingValidity, untilReset].filter(
     (v): v is number => v !== null && v > 0,
   );
   return {
