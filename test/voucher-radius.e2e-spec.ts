@@ -43,20 +43,30 @@ describe('voucher validity from first login (FreeRADIUS → API → PostgreSQL)'
   const at = (secondsFromNow: number) => jest.spyOn(t.app.get(Clock), 'now').mockReturnValue(new Date(Date.now() + secondsFromNow * 1000));
   const login = async (code: string, chap = false) =>
     (
-      await radclient(fr.authPort, 'auth', secret, [
-        attrLines({ 'User-Name': code, [chap ? 'CHAP-Password' : 'User-Password']: code, 'Calling-Station-Id': 'AA-BB-CC-00-00-01' }),
-      ])
+      await radclient(
+        fr.authPort,
+        'auth',
+        secret,
+        [attrLines({ 'User-Name': code, [chap ? 'CHAP-Password' : 'User-Password']: code, 'Calling-Station-Id': 'AA-BB-CC-00-00-01' })],
+        { retries: 3 },
+      )
     )[0];
   const start = (code: string) =>
-    radclient(fr.acctPort, 'acct', secret, [
-      attrLines({
-        'User-Name': code,
-        'Acct-Status-Type': 'Start',
-        'Acct-Session-Id': `s-${code}`,
-        'NAS-Identifier': 'hs-1',
-        'Calling-Station-Id': 'AA-BB-CC-00-00-01',
-      }),
-    ]);
+    radclient(
+      fr.acctPort,
+      'acct',
+      secret,
+      [
+        attrLines({
+          'User-Name': code,
+          'Acct-Status-Type': 'Start',
+          'Acct-Session-Id': `s-${code}`,
+          'NAS-Identifier': 'hs-1',
+          'Calling-Station-Id': 'AA-BB-CC-00-00-01',
+        }),
+      ],
+      { retries: 3 },
+    );
 
   it('a voucher printed long ago still has its whole validity at first login, bounded in Session-Timeout', async () => {
     at(30 * 86400);
