@@ -28,7 +28,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@app/portal*', '@app/router-rpc*', '@app/panel*'], message: 'libs/aaa must not import portal, router-rpc or panel' },
+            {
+              group: ['@app/portal*', '@app/router-rpc*', '@app/panel*', '@app/vouchers*'],
+              message: 'libs/aaa must not import portal, router-rpc, panel or vouchers',
+            },
           ],
           paths: oneValidationLayer,
         },

@@ -1,8 +1,8 @@
 // Two projects: fast unit specs next to the code, and medium/e2e suites under test/
 // that talk to real PostgreSQL (embedded), FreeRADIUS and Chromium.
 const moduleNameMapper = {
-  '^@app/(aaa|portal|router-rpc|panel)$': '<rootDir>/libs/$1/src',
-  '^@app/(aaa|portal|router-rpc|panel)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@app/(aaa|portal|router-rpc|panel|vouchers)$': '<rootDir>/libs/$1/src',
+  '^@app/(aaa|portal|router-rpc|panel|vouchers)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 // content-disposition 3 (used by @fastify/static for Swagger UI) ships ESM only,
 // which Jest's CommonJS runtime cannot load: transpile that one package.

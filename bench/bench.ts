@@ -6,7 +6,9 @@
  *   npm run bench                      10,000 accounts, full run, writes docs/BENCHMARKS.md
  *   npm run bench -- --smoke           a few hundred packets, prints only (CI)
  *   npm run bench -- --scale           authorize latency at 10k vs 1M accounts + 100k open sessions
+ *   npm run bench -- --vouchers        only: create and print a batch of 10,000 vouchers
  *   options: --accounts N  --parallel P  --no-baseline  --no-write
+ *            --plan (every account on a daily plan with limits: accounting books period usage)
  */
 import 'reflect-metadata';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,12 +33,15 @@ import {
   ProbeResult,
   radclientRun,
 } from './traffic';
+import { benchVouchers, renderVoucherBench } from './vouchers';
 
 interface Options {
   accounts: number;
   parallel: number;
   smoke: boolean;
   scale: boolean;
+  vouchers: boolean;
+  plan: boolean;
   baseline: boolean;
   write: boolean;
   probeSeconds: number;
@@ -52,6 +57,8 @@ function parseArgs(argv: string[]): Options {
   const o: Options = {
     smoke,
     scale: has('--scale'),
+    vouchers: has('--vouchers'),
+    plan: has('--plan'),
     accounts: val('--accounts') ?? (smoke ? 300 : 10_000),
     parallel: val('--parallel') ?? 128,
     baseline: !has('--no-baseline') && !has('--scale') && baselineAvailable(),
@@ -173,7 +180,11 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
-    log(`${cpus().length} cores, ${o.accounts} accounts, radclient -p ${o.parallel}${o.smoke ? ', smoke' : ''}${o.scale ? ', scale' : ''}`);
+    log(
+      o.vouchers
+        ? `${cpus().length} cores, vouchers only${o.smoke ? ', smoke' : ''}`
+        : `${cpus().length} cores, ${o.accounts} accounts, radclient -p ${o.parallel}${o.smoke ? ', smoke' : ''}${o.scale ? ', scale' : ''}`,
+    );
     // Outside the ephemeral range, like the API's own embedded server (a client could connect to itself).
     const pgPort = await freePortOutsideEphemeral();
     const pg = await startEmbeddedPostgres(join(dir, 'pg'), pgPort, 'radius');
@@ -209,6 +220,14 @@ async function main(): Promise<void> {
     procs.push(api);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const admin = new AdminClient(apiUrl, ADMIN_TOKEN);
+    if (o.vouchers) {
+      const v = await benchVouchers(admin, apiUrl, ADMIN_TOKEN, o.smoke ? 300 : 10_000);
+      const md = `Run on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${(cpus()[0]?.model ?? '').trim()}). ${renderVoucherBench(v)}`;
+      process.stdout.write(`\n${md}\n`);
+      if (o.write) updateDoc(join(ROOT, 'docs/BENCHMARKS.md'), 'vouchers', md);
+      await db.end();
+      return;
+    }
     const customer = await admin.post<{ id: string }>('/api/customers', { name: 'Bench' });
     const router = await admin.post<{ id: string }>('/api/routers', {
       name: 'Bench NAS',
@@ -225,6 +244,18 @@ async function main(): Promise<void> {
     await admin.createAccounts(customer.id, users.slice(0, viaApi), 16);
     const createRate = Math.round(viaApi / ((Date.now() - t0) / 1000));
     await bulkInsertAccounts(db, customer.id, users.slice(viaApi), SECRET_KEY);
+    if (o.plan) {
+      // Limits far above what the bench sends: every login is accepted, every packet booked.
+      const plan = await admin.post<{ id: string }>('/api/plans', {
+        name: 'Bench daily',
+        dataBytes: 1e15,
+        timeSeconds: 2e9,
+        period: 'daily',
+        timezone: 'Europe/Berlin',
+      });
+      await db.query('UPDATE accounts SET plan_id = $1', [plan.id]);
+      log('every account is on a daily plan');
+    }
     await db.query('ANALYZE accounts');
     log(`created ${viaApi} accounts through the API (${createRate}/s) and ${users.length - viaApi} in bulk`);
 
@@ -295,6 +326,8 @@ async function main(): Promise<void> {
       oursResults.push(await runPhase(ours, phase, users, o, dir, verify));
       if (base) baseResults!.push(await runPhase(base.target, phase, users, o, dir));
     }
+    const vouchers = await benchVouchers(admin, apiUrl, ADMIN_TOKEN, o.smoke ? 300 : 10_000);
+    log(renderVoucherBench(vouchers));
     const apiRss = peakRssMiB(api.pid);
 
     const report: RunReport = {
@@ -308,6 +341,7 @@ async function main(): Promise<void> {
       apiPeakRssMiB: apiRss,
       ours: oursResults,
       baseline: baseResults,
+      vouchers,
       seconds: Math.round((Date.now() - started) / 1000),
     };
     const md = renderReport(report);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ApiLatency } from './api-latency';
 import { LoadResult, ProbeResult } from './traffic';
+import { renderVoucherBench, VoucherBench } from './vouchers';
 
 export interface PhaseResult {
   phase: string;
@@ -22,6 +23,7 @@ export interface RunReport {
   apiPeakRssMiB: number;
   ours: PhaseResult[];
   baseline?: PhaseResult[];
+  vouchers?: VoucherBench;
   seconds: number;
 }
 
@@ -67,6 +69,7 @@ export function renderReport(r: RunReport): string {
   }
   const checks = r.ours.filter((o) => o.check).map((o) => `${o.phase}: ${o.check}`);
   if (checks.length) out.push('', `Checked in PostgreSQL right after each accounting phase: ${checks.join('; ')}.`);
+  if (r.vouchers) out.push('', renderVoucherBench(r.vouchers));
   return out.join('\n');
 }
 

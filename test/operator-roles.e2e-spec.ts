@@ -35,6 +35,8 @@ const SUPPORT_WRITES = new Set([
 function roleByPolicy(method: string, path: string): OperatorRole {
   if (path === '/api/operators' || path.startsWith('/api/operators/')) return 'owner';
   if (path === '/api/audit-log' || path.startsWith('/api/audit-log/')) return 'admin';
+  // Voucher codes are credentials: only who may create them reads them (CSV, printable cards).
+  if (/^\/api\/voucher-batches\/:id\/(vouchers\.csv|cards\.pdf)$/.test(path)) return 'admin';
   if (method === 'GET') return 'readonly';
   if (SUPPORT_WRITES.has(`${method} ${path}`)) return 'support';
   return 'admin';

@@ -9,6 +9,7 @@ import { AaaModule, AppConfig, AuditInterceptor, OperatorGuard, StrictValidation
 import { PanelModule } from '@app/panel';
 import { PortalModule } from '@app/portal';
 import { RouterRpcModule } from '@app/router-rpc';
+import { VouchersModule } from '@app/vouchers';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
@@ -39,6 +40,7 @@ export class AppModule {
         PortalModule,
         RouterRpcModule,
         PanelModule,
+        VouchersModule,
       ],
       controllers: [HealthController],
       providers: [

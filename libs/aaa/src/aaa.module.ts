@@ -47,6 +47,10 @@ import { SessionsController } from './sessions/sessions.controller';
 import { StaleSessionReaper } from './sessions/stale-session.reaper';
 import { SessionArchiver } from './sessions/session-archiver';
 import { SessionsQueryService } from './sessions/sessions.query.service';
+import { PlansController } from './plans/plans.controller';
+import { PlansService } from './plans/plans.service';
+import { UsageController } from './plans/usage.controller';
+import { UsageService } from './plans/usage.service';
 import { SpeedProfilesController } from './speed-profiles/speed-profiles.controller';
 import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
 
@@ -57,6 +61,8 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     CustomersController,
     AccountsController,
     SpeedProfilesController,
+    PlansController,
+    UsageController,
     IpPoolsController,
     Ip6PoolsController,
     RoutersController,
@@ -86,6 +92,8 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     CustomersService,
     AccountsService,
     SpeedProfilesService,
+    PlansService,
+    UsageService,
     IpPoolsService,
     Ip6PoolsService,
     RoutersService,
@@ -110,6 +118,8 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     TypeOrmModule,
     // The customer panel changes a device password exactly as the admin API does (evictions awaited).
     AccountsService,
+    // Voucher revocation waits for FreeRADIUS to forget the vouchers, as account writes do.
+    AnswerCacheControl,
     Clock,
     CredentialVault,
     PgNotifier,

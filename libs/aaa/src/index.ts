@@ -55,3 +55,6 @@ export * from './radius/snapshot/private-file';
 export * from './radius/snapshot/router-snapshot.service';
 export * from './radius/admin-failsafe/admin-failsafe.service';
 export * from './radius/live-authorization';
+export * from './plans/plan.entity';
+export * from './plans/plans.service';
+export * from './plans/period';

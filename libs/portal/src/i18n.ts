@@ -1,5 +1,7 @@
 /** All user-visible strings, one place. Add a language by adding one object. */
 
+import type { VoucherReason } from './voucher-code';
+
 export const LANGS = ['en', 'de'] as const;
 export type Lang = (typeof LANGS)[number];
 
@@ -8,7 +10,7 @@ export type Lang = (typeof LANGS)[number];
  * Everything else (unknown user, wrong password, blocked, disabled, restricted, and any
  * code added later) is one message, so the page never tells whether an account exists.
  */
-export const HOLDER_REASONS = ['expired', 'quota_exceeded', 'max_sessions'] as const;
+export const HOLDER_REASONS = ['expired', 'quota_exceeded', 'time_exceeded', 'max_sessions'] as const;
 export type HolderReason = (typeof HOLDER_REASONS)[number];
 
 export interface Messages {
@@ -44,6 +46,15 @@ export interface Messages {
   loginFailed: string;
   routerTimeout: string;
   reasons: Record<HolderReason, string>;
+  voucherHeading: string;
+  voucherCode: string;
+  voucherRequired: string;
+  voucherFailed: string;
+  voucherReasons: Record<VoucherReason, string>;
+  voucherSavedHeading: string;
+  voucherSavedText: string;
+  voucherBadLinkText: string;
+  openAnyPage: string;
 }
 
 const en: Messages = {
@@ -81,8 +92,24 @@ const en: Messages = {
   reasons: {
     expired: 'Your account has expired.',
     quota_exceeded: 'Your data allowance is used up.',
+    time_exceeded: 'Your time allowance is used up.',
     max_sessions: 'This account is already logged in on too many devices.',
   },
+  voucherHeading: 'Enter your voucher code',
+  voucherCode: 'Voucher code',
+  voucherRequired: 'Please enter your voucher code.',
+  voucherFailed: 'This voucher code is not valid. Please check it and try again.',
+  voucherReasons: {
+    expired: 'This voucher has expired.',
+    used_up: 'This voucher is used up.',
+    revoked: 'This voucher is no longer valid.',
+    in_use: 'This voucher is already in use on another device.',
+  },
+  voucherSavedHeading: 'Your voucher code is ready',
+  voucherSavedText:
+    'Connect to the hotspot WiFi and open any website: the login page will have your code filled in. You can also type the code printed on your card.',
+  voucherBadLinkText: 'This link does not carry a valid voucher code. Type the code printed on your card on the login page instead.',
+  openAnyPage: 'Open a website',
 };
 
 const de: Messages = {
@@ -123,8 +150,24 @@ const de: Messages = {
   reasons: {
     expired: 'Ihr Zugang ist abgelaufen.',
     quota_exceeded: 'Ihr Datenvolumen ist aufgebraucht.',
+    time_exceeded: 'Ihr Zeitguthaben ist aufgebraucht.',
     max_sessions: 'Dieser Zugang ist bereits auf zu vielen Geräten angemeldet.',
   },
+  voucherHeading: 'Geben Sie Ihren Gutscheincode ein',
+  voucherCode: 'Gutscheincode',
+  voucherRequired: 'Bitte geben Sie Ihren Gutscheincode ein.',
+  voucherFailed: 'Dieser Gutscheincode ist ungültig. Bitte prüfen Sie ihn und versuchen Sie es erneut.',
+  voucherReasons: {
+    expired: 'Dieser Gutschein ist abgelaufen.',
+    used_up: 'Dieser Gutschein ist aufgebraucht.',
+    revoked: 'Dieser Gutschein ist nicht mehr gültig.',
+    in_use: 'Dieser Gutschein wird bereits auf einem anderen Gerät genutzt.',
+  },
+  voucherSavedHeading: 'Ihr Gutscheincode ist bereit',
+  voucherSavedText:
+    'Verbinden Sie sich mit dem Hotspot-WLAN und öffnen Sie eine beliebige Website: Die Anmeldeseite hat Ihren Code dann schon eingetragen. Sie können den Code auch von Ihrer Karte abtippen.',
+  voucherBadLinkText: 'Dieser Link enthält keinen gültigen Gutscheincode. Tippen Sie den Code von Ihrer Karte auf der Anmeldeseite ein.',
+  openAnyPage: 'Website öffnen',
 };
 
 const MESSAGES: Record<Lang, Messages> = { en, de };
@@ -162,4 +205,9 @@ export function pickLang(param: string | undefined, acceptLanguage: string | und
 /** The holder's reasons get their own text; every other code the one login-failed message. */
 export function reasonText(m: Messages, code: string | null | undefined): string {
   return code && (HOLDER_REASONS as readonly string[]).includes(code) ? m.reasons[code as HolderReason] : m.loginFailed;
+}
+
+/** What a voucher-mode page says after a failed login: the voucher's state, or one message for everything else. */
+export function voucherReasonText(m: Messages, reason: VoucherReason | null): string {
+  return reason ? m.voucherReasons[reason] : m.voucherFailed;
 }

@@ -13,6 +13,12 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 export const CLIENT_COOKIE = 'portal_client';
 export const ATTEMPT_COOKIE = 'portal_attempt';
 export const ATTEMPT_MAX_AGE_MS = 10 * 60_000;
+/**
+ * `portal_voucher`: the code from a card's QR code, kept an hour so the login page the
+ * hotspot shows next has it filled in. Only this browser's own code, never logged.
+ */
+export const VOUCHER_COOKIE = 'portal_voucher';
+const VOUCHER_MAX_AGE_S = 3600;
 const CLIENT_MAX_AGE_S = 24 * 3600;
 
 export function parseCookies(header: string | undefined): Record<string, string> {
@@ -68,4 +74,11 @@ export function verifyAttempt(key: Buffer, cookies: Record<string, string>, now 
   const at = Number(m[2]);
   if (at > now + 60_000 || now - at > ATTEMPT_MAX_AGE_MS) return null;
   return { at, routerId: m[3], username: Buffer.from(m[4], 'base64url').toString('utf8') };
+}
+
+export const voucherCookie = (code: string, scope: CookieScope) => setCookie(VOUCHER_COOKIE, code, scope, VOUCHER_MAX_AGE_S);
+
+export function voucherOf(cookies: Record<string, string>): string | undefined {
+  const code = cookies[VOUCHER_COOKIE];
+  return code && /^[A-Z0-9_-]{1,64}$/.test(code) ? code : undefined;
 }

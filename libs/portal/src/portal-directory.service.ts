@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { AAA_EVENTS, AppConfig, AuthEventsService, CredentialVault, Router, RouterVendor } from '@app/aaa';
+import { AAA_EVENTS, AppConfig, AuthEventsService, CredentialVault, PortalMode, Router, RouterVendor } from '@app/aaa';
 
 /** What the portal needs of a NAS, with the uam_secret already decrypted. */
 export interface PortalRouter {
@@ -18,6 +18,7 @@ export interface PortalRouter {
   venueName: string | null;
   termsText: string | null;
   logoUrl: string | null;
+  portalMode: PortalMode;
 }
 
 const TTL_MS = 30_000;
@@ -84,6 +85,7 @@ export class PortalDirectory {
       venueName: r.venueName,
       termsText: r.termsText,
       logoUrl: r.logoUrl,
+      portalMode: r.portalMode ?? 'password',
     };
   }
 }

@@ -42,6 +42,8 @@ export interface PortalParams {
   reason?: string;
   md?: string;
   timeleft?: number;
+  /** A voucher code from a card's QR code (voucher mode pre-fills the form with it). */
+  voucher?: string;
 }
 
 export type ParamError = 'invalid_access' | 'bad_uamip' | 'bad_uamport' | 'bad_login_target';
@@ -160,6 +162,7 @@ export function parsePortalParams(bag: Bag, opts: ParseOptions): ParseResult {
       reason: matching(str(bag, 'reason', 32), /^[a-z_]+$/),
       md: matching(str(bag, 'md', 32), /^[0-9A-Fa-f]{32}$/),
       timeleft: timeleft === undefined ? undefined : Number(timeleft),
+      voucher: matching(str(bag, 'voucher', 80), /^[A-Za-z0-9_ -]+$/),
     },
   };
 }

@@ -108,6 +108,19 @@ export class PortalController implements OnModuleInit {
     );
   }
 
+  /** Where a voucher card's QR code points: keeps the code for the next login page (PortalService.voucherLink). */
+  @Get('voucher')
+  voucher(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
+    send(
+      reply,
+      this.portal.voucherLink({
+        query: (req.query ?? {}) as Record<string, unknown>,
+        view: this.viewer.view(req),
+        acceptLanguage: req.headers['accept-language'],
+      }),
+    );
+  }
+
   @Get('assets/:name')
   asset(@Param('name') name: string, @Res() reply: FastifyReply): void {
     const asset = Object.prototype.hasOwnProperty.call(PORTAL_ASSETS, name) ? PORTAL_ASSETS[name] : undefined;

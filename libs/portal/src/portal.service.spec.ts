@@ -19,6 +19,7 @@ describe('PortalService', () => {
     venueName: null,
     termsText: null,
     logoUrl: null,
+    portalMode: 'password',
   };
   const make = (directory: Partial<PortalDirectory>, allowLoopbackUamip = false) =>
     new PortalService(directory as PortalDirectory, new LoginRateLimiter(), { allowLoopbackUamip }, {
@@ -72,5 +73,32 @@ describe('PortalService', () => {
     expect(res.status).toBe(303);
     expect(logs.join('\n')).toContain('bob');
     expect(logs.join('\n')).not.toContain('hunter2');
+  });
+
+  it('voucher mode: logs no code, and keeps a scanned code only when it is one', async () => {
+    const svc = make({ routerFor: async () => ({ ...uspot, portalMode: 'voucher' }) });
+    const logs: string[] = [];
+    const log = (svc as unknown as { log: { log: (m: string) => void } }).log;
+    log.log = (m: string) => void logs.push(m);
+    const page = await show(svc, { uamip: '10.0.0.1', nasid: 'x', voucher: 'k7mx q4ta wp' });
+    expect(page.html).toContain('value="K7MXQ4TAWP"');
+    expect(page.html).not.toContain('name="password"');
+    const hidden = Object.fromEntries([...page.html!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const [name, value] = page.cookies![0].split(';')[0].split('=');
+    const res = await svc.login({
+      body: { ...hidden, code: 'K7MXQ4TAWP' },
+      view,
+      headers: { origin: view.origin },
+      cookies: { [name]: value },
+    });
+    expect(res.status).toBe(303);
+    expect(res.location).toContain('username=K7MXQ4TAWP&password=K7MXQ4TAWP');
+    expect(logs.join('\n')).not.toContain('K7MXQ4TAWP');
+
+    const saved = svc.voucherLink({ query: { code: 'k7mxq4tawp' }, view });
+    expect(saved.status).toBe(200);
+    expect(saved.cookies![0]).toMatch(/^portal_voucher=K7MXQ4TAWP; Path=\/portal; Max-Age=3600; HttpOnly; SameSite=Lax$/);
+    const bad = svc.voucherLink({ query: { code: 'K7/<script>' }, view });
+    expect([bad.status, bad.cookies]).toEqual([400, undefined]);
   });
 });

@@ -2,25 +2,38 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig, canonicalUsername, RequestView, sameOrigin } from '@app/aaa';
 import { deriveFormKey, signForm, verifyForm } from './form-token';
-import { Lang, messages, pickLang, reasonText } from './i18n';
+import { Lang, messages, pickLang, reasonText, voucherReasonText } from './i18n';
 import { mikrotikChapPassword } from './mikrotik-chap';
-import { attemptCookie, clientCookie, clientIdOf, CookieScope, deriveAttemptKey, newClientId, verifyAttempt } from './portal-cookies';
-import { firstString, ParamError, parsePortalParams, PortalParams } from './portal-params';
+import {
+  attemptCookie,
+  clientCookie,
+  clientIdOf,
+  CookieScope,
+  deriveAttemptKey,
+  newClientId,
+  verifyAttempt,
+  voucherCookie,
+  voucherOf,
+} from './portal-cookies';
+import { DEFAULT_USERURL, firstString, ParamError, parsePortalParams, PortalParams } from './portal-params';
 import { PortalDirectory, PortalRouter } from './portal-directory.service';
 import { PORTAL_OPTIONS, PortalOptions } from './portal-options';
 import { LoginRateLimiter } from './login-rate-limiter';
-import { connectedPage, loggedOutPage, loginPage, messagePage, PageContext } from './templates/pages';
+import { connectedPage, loggedOutPage, loginPage, messagePage, PageContext, voucherHandoffPage } from './templates/pages';
 import { SafeHtml } from './templates/html';
 import { addressAllowed, linkBoundToRouter } from './uam-binding';
 import { chapResponse, verifyMd } from './uam-signature';
+import { normaliseVoucherCode, voucherReason } from './voucher-code';
 import {
   coovaLogonUrl,
+  FormTarget,
   formTarget,
   LoginContext,
   loginAgainUrl,
   logoffUrl,
   mikrotikLoginUrl,
   mikrotikTarget,
+  PORTAL_LOGIN_PATH,
   resolveUamPort,
   uspotLogonUrl,
 } from './vendor-profiles';
@@ -62,6 +75,8 @@ const SIGNED_FIELDS = [
   'link-login-only',
   'chap-id',
   'chap-challenge',
+  // Voucher mode sends MikroTik http-pap and generic forms through the portal too.
+  'dst',
 ] as const;
 
 /** RouterOS's $(error) when its RADIUS server did not answer. */
@@ -115,11 +130,33 @@ export class PortalService {
         return page(200, loggedOutPage(pc, loginAgainUrl(ctx)));
       case 'reject':
       case 'failed':
-        return this.formPage(200, pc, router, ctx, req, await this.failureText(pc, router, p, req.cookies));
+        return this.formPage(200, pc, router, ctx, req, await this.failureText(pc, router, p, req.cookies), this.prefill(router, p, req));
       default:
         // RouterOS never redirects with res=: a failed login re-serves login.html with $(error).
-        return this.formPage(200, pc, router, ctx, req, p.error ? await this.failureText(pc, router, p, req.cookies) : undefined);
+        return this.formPage(
+          200,
+          pc,
+          router,
+          ctx,
+          req,
+          p.error ? await this.failureText(pc, router, p, req.cookies) : undefined,
+          this.prefill(router, p, req),
+        );
     }
+  }
+
+  /**
+   * GET /portal/voucher?code=…: where a card's QR code points. The phone that scans it may
+   * not be on the hotspot yet, or open it outside the captive browser, so the code is kept
+   * in a cookie and the next login page the hotspot shows this browser has it filled in.
+   */
+  voucherLink(req: { query: Record<string, unknown>; view: RequestView; acceptLanguage?: string }): PortalResponse {
+    const lang = pickLang(firstString(req.query, 'lang'), req.acceptLanguage);
+    const pc = this.pageContext(lang, null);
+    const code = normaliseVoucherCode(firstString(req.query, 'code', 80));
+    if (!code) return page(400, messagePage(pc, pc.m.badRequestHeading, pc.m.voucherBadLinkText));
+    const html = messagePage(pc, pc.m.voucherSavedHeading, pc.m.voucherSavedText, { href: DEFAULT_USERURL, label: pc.m.openAnyPage });
+    return { status: 200, html: html.value, cookies: [voucherCookie(code, cookieScope(req.view))] };
   }
 
   /** POST /portal/login: checks the form, then redirects the browser to the router's login with the credentials it takes. */
@@ -144,11 +181,12 @@ export class PortalService {
     }
     if (!this.bound(router, p)) return this.invalidAccess(lang);
     const ctx = this.context(router, p, lang);
+    if (router.portalMode === 'voucher') return this.voucherLogin(req, pc, router, ctx);
     if (!formTarget(ctx).viaPortal) return page(400, messagePage(pc, m.badRequestHeading, m.badRequestText));
     // What was typed, without the spaces a keyboard may add around it.
     const typed = formUsername(body);
     const password = typeof body.password === 'string' ? body.password : '';
-    const again = (error: string, name?: string) => this.formPage(400, pc, router, ctx, req, error, name);
+    const again = (error: string, name?: string) => this.formPage(400, pc, router, ctx, req, error, { username: name });
     if (router.termsText && body.terms !== '1' && body.terms !== 'on') return again(m.termsRequired, typed);
     if (!typed) return again(m.usernameRequired);
     // The router sends this as User-Name: the one canonical form the API matches
@@ -162,6 +200,39 @@ export class PortalService {
     this.log.log(`${router.vendor} login redirect nasid=${JSON.stringify(router.nasIdentifier)} user=${JSON.stringify(username)}`);
     const attempt = attemptCookie(this.attemptKey, { routerId: router.id, username, at: Date.now() }, cookieScope(req.view));
     return { status: 303, location, cookies: [attempt] };
+  }
+
+  /**
+   * Voucher mode: one field, the code, sent as username and password (the convention
+   * uspot, CoovaChilli and MikroTik voucher setups use), through the router's own profile.
+   * The code is the password, so it is never logged, not even as a username.
+   */
+  private voucherLogin(req: LoginRequest, pc: PageContext, router: PortalRouter, ctx: LoginContext): PortalResponse {
+    const { m } = pc;
+    const code = normaliseVoucherCode(firstString(req.body, 'code', 200));
+    const again = (error: string) => this.formPage(400, pc, router, ctx, req, error, { voucher: { code: code ?? undefined } });
+    if (router.termsText && req.body.terms !== '1' && req.body.terms !== 'on') return again(m.termsRequired);
+    if (!code) return again(firstString(req.body, 'code', 200) ? m.voucherFailed : m.voucherRequired);
+    const target = formTarget(ctx);
+    let res: PortalResponse;
+    if (target.viaPortal) {
+      const location = this.routerLogin(router, ctx, code, code);
+      if (!location) return page(400, messagePage(pc, m.badRequestHeading, m.badRequestText));
+      res = { status: 303, location };
+    } else {
+      // MikroTik http-pap and generic gateways take the plain password in a form POST:
+      // without scripts, one more click on a form that carries the code in both fields.
+      res = page(200, voucherHandoffPage(pc, { ...target, hidden: { ...target.hidden, username: code, password: code } }));
+    }
+    this.log.log(`${router.vendor} voucher login nasid=${JSON.stringify(router.nasIdentifier)}`);
+    const attempt = attemptCookie(this.attemptKey, { routerId: router.id, username: code, at: Date.now() }, cookieScope(req.view));
+    return { ...res, cookies: [attempt] };
+  }
+
+  /** Voucher mode: the code from the link (a QR code) or the one this browser scanned earlier. */
+  private prefill(router: PortalRouter, p: PortalParams, req: { cookies: Record<string, string> }): FormPrefill | undefined {
+    if (router.portalMode !== 'voucher') return undefined;
+    return { voucher: { code: normaliseVoucherCode(p.voucher) ?? voucherOf(req.cookies) } };
   }
 
   /** The router's own login URL, carrying only what that router accepts (CHAP wherever the link allows it). */
@@ -230,13 +301,14 @@ export class PortalService {
     ctx: LoginContext,
     req: { view: RequestView; cookies: Record<string, string> },
     error?: string,
-    username?: string,
+    fill: FormPrefill = {},
   ): PortalResponse {
     const known = clientIdOf(req.cookies);
     const clientId = known ?? newClientId();
-    const target = formTarget(ctx);
+    const voucher = router.portalMode === 'voucher' ? (fill.voucher ?? {}) : undefined;
+    const target = voucher ? throughPortal(formTarget(ctx), ctx) : formTarget(ctx);
     if (target.viaPortal) target.hidden.csrf = signForm(this.formKey, target.hidden, clientId);
-    const html = loginPage(pc, { target, termsText: router.termsText, error, username }).value;
+    const html = loginPage(pc, { target, termsText: router.termsText, error, username: fill.username, voucher }).value;
     return { status, html, cookies: known ? undefined : [clientCookie(clientId, cookieScope(req.view))] };
   }
 
@@ -249,9 +321,10 @@ export class PortalService {
   private async failureText(pc: PageContext, router: PortalRouter, p: PortalParams, cookies: Record<string, string>): Promise<string> {
     if (p.reason === 'timeout' || ROUTER_TIMEOUT.test(p.error ?? '')) return pc.m.routerTimeout;
     const attempt = verifyAttempt(this.attemptKey, cookies);
-    if (!attempt || attempt.routerId !== router.id) return pc.m.loginFailed;
+    const voucher = router.portalMode === 'voucher';
+    if (!attempt || attempt.routerId !== router.id) return voucher ? pc.m.voucherFailed : pc.m.loginFailed;
     const code = await this.directory.rejectReason(router.id, attempt.username, attempt.at).catch((err) => void this.lookupFailed(err));
-    return reasonText(pc.m, code);
+    return voucher ? voucherReasonText(pc.m, voucherReason(code)) : reasonText(pc.m, code);
   }
 
   private pageContext(lang: Lang, router: PortalRouter | null): PageContext {
@@ -280,6 +353,23 @@ export class PortalService {
     this.log.warn(`portal lookup failed: ${(err as Error)?.message ?? err}`);
     return undefined;
   }
+}
+
+interface FormPrefill {
+  username?: string;
+  voucher?: { code?: string };
+}
+
+/**
+ * Voucher mode's form always posts to the portal, which turns the one code into the
+ * router's username and password. A target that goes straight to the router (MikroTik
+ * http-pap, generic) keeps in its hidden fields what the portal needs to rebuild it.
+ */
+function throughPortal(target: FormTarget, ctx: LoginContext): FormTarget {
+  if (target.viaPortal) return target;
+  const hidden: Record<string, string> = { ...target.hidden, lang: ctx.lang };
+  if (ctx.loginTarget) hidden['link-login-only'] = ctx.loginTarget.url;
+  return { action: PORTAL_LOGIN_PATH, viaPortal: true, hidden };
 }
 
 function cookieScope(view: RequestView): CookieScope {

@@ -1,6 +1,7 @@
 import { DataSourceOptions } from 'typeorm';
 import { AAA_ENTITIES, ConnectGate, gatedClient } from '@app/aaa';
 import { PANEL_ENTITIES } from '@app/panel';
+import { VOUCHER_ENTITIES } from '@app/vouchers';
 import { MIGRATIONS } from './migrations';
 
 /** A connect that hangs (frozen server, lost SYN) fails after this long instead of holding a request forever. */
@@ -10,7 +11,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: [...AAA_ENTITIES, ...PANEL_ENTITIES],
+    entities: [...AAA_ENTITIES, ...PANEL_ENTITIES, ...VOUCHER_ENTITIES],
     migrations: MIGRATIONS,
     migrationsRun: true,
     // Schema changes only ever go through committed migrations.

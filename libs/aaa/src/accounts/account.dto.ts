@@ -30,6 +30,7 @@ class AccountFields {
     'Fair usage: speed profile the session is slowed to (by CoA) once quotaBytes is used up, instead of restricted; null clears it',
   )
   throttleProfileId?: string | null;
+  @OptionalUuid('Plan (limits, validity, speed); null clears it') planId?: string | null;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @OptionalNullable()
@@ -141,6 +142,8 @@ export class AccountView {
   @ApiProperty({ enum: ACCOUNT_STATUSES }) status!: AccountStatus;
   @ApiProperty({ nullable: true, type: String }) speedProfileId!: string | null;
   @ApiProperty({ nullable: true, type: String }) throttleProfileId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) planId!: string | null;
+  @ApiProperty({ nullable: true, type: Date }) firstLoginAt!: Date | null;
   @ApiProperty({ nullable: true, type: String }) ipPoolId!: string | null;
   @ApiProperty({ nullable: true, type: String }) staticIp!: string | null;
   @ApiProperty({ nullable: true, type: String }) ip6PoolId!: string | null;

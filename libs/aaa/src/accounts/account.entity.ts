@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { bigintNumber } from '../common/bigint.transformer';
+import { Plan } from '../plans/plan.entity';
 import { SpeedProfile } from '../speed-profiles/speed-profile.entity';
 
 export const ACCOUNT_KINDS = ['vpn', 'hotspot'] as const;
@@ -27,6 +28,13 @@ export class Account {
   speedProfile?: SpeedProfile | null;
   /** Fair usage: the profile a session is slowed to once the quota is used up (instead of restricted). */
   @Column('uuid', { name: 'throttle_profile_id', nullable: true }) throttleProfileId!: string | null;
+  /** The plan's limits and speed apply where the account's own fields are null. */
+  @Column('uuid', { name: 'plan_id', nullable: true }) planId!: string | null;
+  @ManyToOne(() => Plan, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'plan_id' })
+  plan?: Plan | null;
+  /** When the first session started: validity from first login and anniversaries count from here. */
+  @Column('timestamptz', { name: 'first_login_at', nullable: true }) firstLoginAt!: Date | null;
   @Column('uuid', { name: 'ip_pool_id', nullable: true }) ipPoolId!: string | null;
   @Column('inet', { name: 'static_ip', nullable: true }) staticIp!: string | null;
   /** IPv6 (migration 1764530000000): the delegated prefix and the link's prefix, each from its pool or explicit. */

@@ -12,6 +12,8 @@ export function toAccountView(a: Account): AccountView {
     status: a.status,
     speedProfileId: a.speedProfileId,
     throttleProfileId: a.throttleProfileId,
+    planId: a.planId,
+    firstLoginAt: a.firstLoginAt,
     ipPoolId: a.ipPoolId,
     staticIp: a.staticIp,
     ip6PoolId: a.ip6PoolId,

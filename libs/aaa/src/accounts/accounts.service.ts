@@ -15,6 +15,7 @@ import { isRestricted } from '../radius/policy';
 import { IpPoolsService } from '../ip-pools/ip-pools.service';
 import { Ip6PoolsService } from '../ip6-pools/ip6-pools.service';
 import { AnswerCacheControl } from '../radius/answer-cache/answer-cache-control.service';
+import { Plan } from '../plans/plan.entity';
 import { SpeedProfile } from '../speed-profiles/speed-profile.entity';
 import { Account } from './account.entity';
 import { AccountQuery, AccountView, CreateAccountDto, UpdateAccountDto } from './account.dto';
@@ -46,6 +47,7 @@ export class AccountsService {
         if (!(await tx.existsBy(Customer, { id: customerId }))) throw new NotFoundException('Customer not found');
         await this.assertProfile(tx.getRepository(SpeedProfile), dto.speedProfileId);
         await this.assertProfile(tx.getRepository(SpeedProfile), dto.throttleProfileId, 'throttleProfileId');
+        await this.assertPlan(tx.getRepository(Plan), dto.planId);
         const staticIp = dto.ipPoolId ? await this.pools.allocate(tx, dto.ipPoolId) : (dto.staticIp ?? null);
         // Pools are always locked in this order (IPv4, delegated, framed), so creates cannot deadlock.
         const delegatedPrefix = dto.ip6PoolId
@@ -65,6 +67,7 @@ export class AccountsService {
             status: dto.status ?? 'active',
             speedProfileId: dto.speedProfileId ?? null,
             throttleProfileId: dto.throttleProfileId ?? null,
+            planId: dto.planId ?? null,
             ipPoolId: dto.ipPoolId ?? null,
             staticIp,
             ip6PoolId: dto.ip6PoolId ?? null,
@@ -116,6 +119,7 @@ export class AccountsService {
     const before = toAccountView(account);
     await this.assertProfile(this.db.getRepository(SpeedProfile), dto.speedProfileId);
     await this.assertProfile(this.db.getRepository(SpeedProfile), dto.throttleProfileId, 'throttleProfileId');
+    await this.assertPlan(this.db.getRepository(Plan), dto.planId);
     const { password, ...fields } = dto;
     Object.assign(account, fields);
     // An explicit prefix (or null) replaces the one allocated from a pool.
@@ -207,6 +211,10 @@ export class AccountsService {
 
   private async assertProfile(repo: Repository<SpeedProfile>, id: string | null | undefined, field = 'speedProfileId'): Promise<void> {
     if (id && !(await repo.existsBy({ id }))) throw new BadRequestException(`${field} does not name an existing speed profile`);
+  }
+
+  private async assertPlan(repo: Repository<Plan>, id: string | null | undefined): Promise<void> {
+    if (id && !(await repo.existsBy({ id }))) throw new BadRequestException('planId does not name an existing plan');
   }
 
   /**

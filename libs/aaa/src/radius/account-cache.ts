@@ -38,6 +38,11 @@ export class AccountCache {
     return this.active ? this.byKey.get(key) : undefined;
   }
 
+  byId(id: string): AuthAccount | undefined {
+    const key = this.keysById.get(id)?.[0];
+    return key === undefined ? undefined : this.byKey.get(key);
+  }
+
   /** Call before reading from the database; pass the token to `finish`. */
   begin(): number {
     this.inFlight++;

@@ -162,6 +162,11 @@ export class AccountLookup implements OnApplicationBootstrap, OnApplicationShutd
     this.cache.invalidate('*');
   }
 
+  /** Of these, the cached accounts on a plan: accounting just booked their period usage. */
+  forgetPlanAccounts(accountIds: Iterable<string | null>): void {
+    for (const id of accountIds) if (id && this.cache.byId(id)?.planId) this.cache.invalidate(`a:${id}`);
+  }
+
   /** Sessions this instance just opened or closed. */
   forget(accountIds: Iterable<string>): void {
     for (const id of accountIds) this.cache.invalidate(`a:${id}`);

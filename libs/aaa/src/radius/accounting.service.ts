@@ -136,6 +136,8 @@ export class AccountingService implements OnApplicationShutdown {
     const { rows } = await pgPool(this.db).query<BatchRow>(hotQuery(STORE_SQL, columns(batch)));
     // The triggers' notifications tell every instance; this one must not wait for its own.
     this.accounts.forget(changedAccounts(batch, rows));
+    // Accounts on a plan: usage per period (account_usage, booked by triggers) moved too.
+    this.accounts.forgetPlanAccounts(rows.map((r) => r.account_id));
     return limitsOf(batch, rows);
   }
 

@@ -199,3 +199,76 @@ describe('isRestricted(): what AccountsService compares before and after a chang
     expect(isRestricted({ ...base, ...over }, NOW)).toBe(want);
   });
 });
+
+describe('decide() on a plan (issue 14)', () => {
+  const period = { start: new Date('2026-11-22T00:00:00Z'), end: new Date('2026-11-23T00:00:00Z') };
+  const plan = (over: Partial<NonNullable<PolicyAccount['plan']>> = {}): PolicyAccount['plan'] => ({
+    dataBytes: 1000,
+    timeSeconds: 3600,
+    usedBytes: 0,
+    usedSeconds: 0,
+    period,
+    ...over,
+  });
+  const afterReset = new Date('2026-11-23T00:00:00Z');
+
+  it.each<[string, Partial<PolicyAccount>, Date, string | string[]]>([
+    ['hotspot: data used up in this period', { kind: 'hotspot', plan: plan({ usedBytes: 1000 }) }, NOW, 'quota_exceeded'],
+    ['hotspot: time used up in this period', { kind: 'hotspot', plan: plan({ usedSeconds: 3600 }) }, NOW, 'time_exceeded'],
+    ['vpn: data used up, restricted accept', { plan: plan({ usedBytes: 5000 }) }, NOW, ['quota_exceeded']],
+    ['vpn: both used up', { plan: plan({ usedBytes: 1000, usedSeconds: 4000 }) }, NOW, ['quota_exceeded', 'time_exceeded']],
+    [
+      'hotspot: the period ended, a new one has nothing used',
+      { kind: 'hotspot', plan: plan({ usedBytes: 1000, usedSeconds: 9999 }) },
+      afterReset,
+      [],
+    ],
+    ['before the period (clock set back) counts nothing either', { plan: plan({ usedBytes: 1000 }) }, new Date('2026-11-21T23:59:59Z'), []],
+    ['the lifetime quota still applies on a plan', { quotaBytes: 10, usedBytes: 10, plan: plan() }, NOW, ['quota_exceeded']],
+    ['no limits on the plan', { kind: 'hotspot', plan: plan({ dataBytes: null, timeSeconds: null, usedBytes: 1e12 }) }, NOW, []],
+  ])('%s', (_, over, now, expected) => {
+    const d = decide(input({ account: account(over), now }));
+    if (typeof expected === 'string') expect(d).toMatchObject({ result: 'reject', reason: expected });
+    else expect(d).toMatchObject({ result: 'accept', restrictedBy: expected });
+  });
+
+  it('bounds Session-Timeout by the time left, and sends the data left', () => {
+    const d = decide(input({ account: account({ plan: plan({ usedBytes: 400, usedSeconds: 3000 }) }) }));
+    expect(d).toMatchObject({ result: 'accept', reply: { sessionTimeout: 600, remainingBytes: 600 } });
+  });
+
+  it('starts a new period in full', () => {
+    const d = decide(input({ account: account({ plan: plan({ usedBytes: 999, usedSeconds: 3599 }) }), now: afterReset }));
+    expect(d).toMatchObject({ result: 'accept', reply: { sessionTimeout: 3600, remainingBytes: 1000 } });
+  });
+
+  it('sends the smaller of the lifetime and the period data left', () => {
+    const d = decide(input({ account: account({ quotaBytes: 10_000, usedBytes: 9_900, plan: plan({ usedBytes: 0 }) }) }));
+    expect(d).toMatchObject({ reply: { remainingBytes: 100 } });
+  });
+
+  it('bounds Session-Timeout by a validity that starts at this first login', () => {
+    const d = decide(input({ account: account({ plan: plan({ timeSeconds: null }), pendingValiditySeconds: 1800 }) }));
+    expect(d).toMatchObject({ result: 'accept', reply: { sessionTimeout: 1800 } });
+  });
+
+  it('bounds Session-Timeout by the validity end', () => {
+    const d = decide(input({ account: account({ plan: plan(), expiresAt: new Date(NOW.getTime() + 120_000) }) }));
+    expect(d).toMatchObject({ result: 'accept', reply: { sessionTimeout: 120 } });
+  });
+
+  it('ends a login restricted by the period limits at the reset, and sends it no remaining data', () => {
+    const d = decide(input({ account: account({ plan: plan({ usedBytes: 1000, usedSeconds: 10 }) }) }));
+    // NOW is noon; the period ends at midnight.
+    expect(d).toMatchObject({ result: 'accept', restrictedBy: ['quota_exceeded'], reply: { sessionTimeout: 43200, remainingBytes: null } });
+  });
+
+  it.each<[string, Partial<PolicyAccount>]>([
+    ['the lifetime quota is used up too', { quotaBytes: 10, usedBytes: 10 }],
+    ['it is expired too', { expiresAt: new Date(NOW.getTime() - 1) }],
+    ['a restriction flag holds too', { restrictions: ['unpaid'] }],
+  ])('does not end a restricted login at the reset when %s', (_, over) => {
+    const d = decide(input({ account: account({ plan: plan({ usedBytes: 1000 }), ...over }) }));
+    expect(d).toMatchObject({ result: 'accept', reply: { sessionTimeout: 86400 } });
+  });
+});

@@ -18,10 +18,20 @@ export interface PolicyAccount {
   usedBytes: number;
   maxSessions: number;
   restrictions: string[];
+  /**
+   * The plan's limits per period (issue 14), on top of the account's own lifetime quota
+   * and expiry: the stricter wins. `usedBytes`/`usedSeconds` count `period`; once `now`
+   * is outside it a new period has begun and nothing is used in it yet.
+   */
+  plan?: PlanUsage | null;
+  /** Validity counted from a first login that has not happened: it ends this long after it. */
+  pendingValiditySeconds?: number | null;
   profile: SpeedLimits | null;
   /**
-   * Fair usage: the rate once the quota is used up. With one, a used-up quota slows the login
-   * down to it instead of restricting it (hotspot logins are let in, slowly, instead of rejected).
+   * Fair usage: the rate once a data limit (the quota, or the plan's period data) is used up.
+   * With one, that slows the login down instead of restricting it (hotspot logins are let in,
+   * slowly, instead of rejected). The account's own, or its plan's when the plan says
+   * `onLimit: throttle`.
    */
   throttleProfile?: SpeedLimits | null;
 }
@@ -37,6 +47,14 @@ export interface SpeedLimits {
   idleTimeoutSeconds: number | null;
 }
 
+export interface PlanUsage {
+  dataBytes: number | null;
+  timeSeconds: number | null;
+  usedBytes: number;
+  usedSeconds: number;
+  period: { start: Date; end: Date } | null;
+}
+
 export interface PolicyInput {
   account: PolicyAccount | null;
   /** undefined: FreeRADIUS checks the password (CHAP/MS-CHAP); boolean: the API checked it (PAP). */
@@ -49,8 +67,16 @@ export interface PolicyInput {
 }
 
 export type RejectReason =
-  'unknown_user' | 'wrong_password' | 'banned' | 'disabled' | 'max_sessions' | 'expired' | 'quota_exceeded' | 'restricted';
-export type RestrictReason = 'expired' | 'quota_exceeded' | string;
+  | 'unknown_user'
+  | 'wrong_password'
+  | 'banned'
+  | 'disabled'
+  | 'max_sessions'
+  | 'expired'
+  | 'quota_exceeded'
+  | 'time_exceeded'
+  | 'restricted';
+export type RestrictReason = 'expired' | 'quota_exceeded' | 'time_exceeded' | string;
 
 export interface ReplyPlan {
   framedIp: string | null;
@@ -77,6 +103,7 @@ const MESSAGES: Record<RejectReason, string> = {
   max_sessions: 'Too many simultaneous sessions',
   expired: 'Account expired',
   quota_exceeded: 'Data quota used up',
+  time_exceeded: 'Time quota used up',
   restricted: 'Account restricted',
 };
 
@@ -94,32 +121,66 @@ export function decide(input: PolicyInput): Decision {
   const others = input.openSessions.filter((mac) => mac === null || mac !== input.callingStationId).length;
   if (others >= a.maxSessions) return reject('max_sessions');
 
+  const used = usage(a, now);
   const limits: RestrictReason[] = [];
   if (a.expiresAt && a.expiresAt.getTime() <= now.getTime()) limits.push('expired');
-  const quotaUsedUp = a.quotaBytes !== null && a.usedBytes >= a.quotaBytes;
-  const throttled = quotaUsedUp && !!a.throttleProfile;
-  if (quotaUsedUp && !throttled) limits.push('quota_exceeded');
+  const lifetimeOver = a.quotaBytes !== null && a.usedBytes >= a.quotaBytes;
+  const periodData = a.plan?.dataBytes != null && used.bytes >= a.plan.dataBytes;
+  const periodTime = a.plan?.timeSeconds != null && used.seconds >= a.plan.timeSeconds;
+  // A used-up time quota always restricts: slowing down does not give time back.
+  const throttled = (lifetimeOver || periodData) && !!a.throttleProfile;
+  if ((lifetimeOver || periodData) && !throttled) limits.push('quota_exceeded');
+  if (periodTime) limits.push('time_exceeded');
   if (a.kind === 'hotspot') {
     if (limits.length) return reject(limits[0] as RejectReason);
     if (a.restrictions.length) return reject('restricted');
   }
   const restrictedBy = [...limits, ...a.restrictions];
+  // Restricted by its plan's period limits alone, a login ends at the reset, and the
+  // router's next login is a normal one: no admin action, no user action.
+  // A throttled login (nothing restricting it) is not cut at the reset: a CoA brings full speed back.
+  const periodOnly =
+    limits.length > 0 &&
+    (periodData || periodTime) &&
+    !lifetimeOver &&
+    restrictedBy.length === limits.length &&
+    !limits.includes('expired');
   return {
     result: 'accept',
     restrictedBy,
     throttled,
     replaceSessionsOf: sameDevice ? input.callingStationId : null,
-    reply: replyPlan(a, input, restrictedBy.length > 0, throttled),
+    reply: replyPlan(a, input, used, restrictedBy.length > 0, throttled, periodOnly ? (a.plan?.period?.end ?? null) : null),
   };
+}
+
+/** What counts against the plan's limits now: a period that has ended counts nothing. */
+function usage(a: Pick<PolicyAccount, 'plan'>, now: Date): { bytes: number; seconds: number } {
+  const p = a.plan?.period;
+  if (!a.plan || !p || now.getTime() < p.start.getTime() || now.getTime() >= p.end.getTime()) return { bytes: 0, seconds: 0 };
+  return { bytes: a.plan.usedBytes, seconds: a.plan.usedSeconds };
 }
 
 /**
  * Throttled: the throttle profile's rates, the account's own timeouts (slowing down must not
- * cut a session sooner), and no byte cap (the quota is used up; the rate is the limit now).
+ * cut a session sooner), and no byte cap (the data is used up; the rate is the limit now).
  */
-function replyPlan(a: PolicyAccount, input: PolicyInput, restricted: boolean, throttled: boolean): ReplyPlan {
+function replyPlan(
+  a: PolicyAccount,
+  input: PolicyInput,
+  used: { bytes: number; seconds: number },
+  restricted: boolean,
+  throttled: boolean,
+  resetAt: Date | null,
+): ReplyPlan {
   const untilExpiry = a.expiresAt && !restricted ? Math.floor((a.expiresAt.getTime() - input.now.getTime()) / 1000) : null;
-  const timeouts = [a.profile?.sessionTimeoutSeconds ?? null, untilExpiry].filter((v): v is number => v !== null && v > 0);
+  // Session-Timeout never runs past the time quota left, nor the validity end.
+  const timeLeft = a.plan?.timeSeconds != null && !restricted ? a.plan.timeSeconds - used.seconds : null;
+  const pendingValidity = restricted ? null : (a.pendingValiditySeconds ?? null);
+  const untilReset = resetAt ? Math.ceil((resetAt.getTime() - input.now.getTime()) / 1000) : null;
+  const timeouts = [a.profile?.sessionTimeoutSeconds ?? null, untilExpiry, timeLeft, pendingValidity, untilReset].filter(
+    (v): v is number => v !== null && v > 0,
+  );
   return {
     framedIp: a.kind === 'vpn' ? a.staticIp : null,
     delegatedIpv6Prefix: a.kind === 'vpn' ? a.delegatedPrefix : null,
@@ -128,8 +189,17 @@ function replyPlan(a: PolicyAccount, input: PolicyInput, restricted: boolean, th
     idleTimeout: a.profile?.idleTimeoutSeconds ?? null,
     interimInterval: input.interimInterval,
     rate: throttled ? throttledRate(a.throttleProfile!, a.profile) : a.profile,
-    remainingBytes: a.quotaBytes !== null && !restricted && !throttled ? Math.max(a.quotaBytes - a.usedBytes, 0) : null,
+    remainingBytes: restricted || throttled ? null : remainingBytes(a, used.bytes),
   };
+}
+
+/** The data left under the account's lifetime quota and the plan's period limit, whichever is less. */
+function remainingBytes(a: PolicyAccount, usedInPeriod: number): number | null {
+  const left = [
+    a.quotaBytes === null ? null : a.quotaBytes - a.usedBytes,
+    a.plan?.dataBytes == null ? null : a.plan.dataBytes - usedInPeriod,
+  ].filter((v): v is number => v !== null);
+  return left.length ? Math.max(Math.min(...left), 0) : null;
 }
 
 function throttledRate(throttle: SpeedLimits, own: SpeedLimits | null): SpeedLimits {
@@ -139,24 +209,31 @@ function throttledRate(throttle: SpeedLimits, own: SpeedLimits | null): SpeedLim
 /**
  * Session-Timeout for a session that is already open, counted from its start as routers count
  * it (uspot `uspot.uc` compares it with the time since connect): the profile's cap, or the time
- * until expiry plus the time already online, whichever is less.
+ * until expiry, or the plan's time quota left, each plus the time already online, whichever is less.
  */
 export function liveSessionTimeout(a: PolicyAccount, restricted: boolean, startedAt: Date, now: Date): number | null {
   const elapsed = Math.max(0, Math.floor((now.getTime() - startedAt.getTime()) / 1000));
   const untilExpiry = a.expiresAt && !restricted ? Math.floor((a.expiresAt.getTime() - now.getTime()) / 1000) : null;
+  const timeLeft = a.plan?.timeSeconds != null && !restricted ? a.plan.timeSeconds - usage(a, now).seconds : null;
   const timeouts = [
     a.profile?.sessionTimeoutSeconds ?? null,
-    untilExpiry === null || untilExpiry <= 0 ? null : elapsed + untilExpiry,
+    ...[untilExpiry, timeLeft].map((left) => (left === null || left <= 0 ? null : elapsed + left)),
   ].filter((v): v is number => v !== null && v > 0);
   return timeouts.length ? Math.min(...timeouts) : null;
 }
 
-/** Whether a login would be restricted now (restriction flags, expiry, a used-up quota without a throttle profile). */
+/**
+ * Whether a login would be restricted now (restriction flags, expiry, a used-up quota without
+ * a throttle profile, the plan's period limits when given).
+ */
 export function isRestricted(
-  a: Pick<PolicyAccount, 'expiresAt' | 'quotaBytes' | 'usedBytes' | 'restrictions'> & { throttle: boolean },
+  a: Pick<PolicyAccount, 'expiresAt' | 'quotaBytes' | 'usedBytes' | 'restrictions' | 'plan'> & { throttle: boolean },
   now: Date,
 ): boolean {
   if (a.restrictions.length) return true;
   if (a.expiresAt && a.expiresAt.getTime() <= now.getTime()) return true;
-  return a.quotaBytes !== null && a.usedBytes >= a.quotaBytes && !a.throttle;
+  const used = usage(a, now);
+  if (a.plan?.timeSeconds != null && used.seconds >= a.plan.timeSeconds) return true;
+  const dataOver = (a.quotaBytes !== null && a.usedBytes >= a.quotaBytes) || (a.plan?.dataBytes != null && used.bytes >= a.plan.dataBytes);
+  return dataOver && !a.throttle;
 }

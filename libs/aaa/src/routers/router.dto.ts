@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsUrl, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
 import { BoundedInt, IsIpAddress, Optional, OptionalNullable, PartialDto, TrimmedText } from '../common/validation';
 import { isIpv4, parseCidr } from '../ip-pools/ipv4';
-import { ROUTER_VENDORS, RouterVendor } from './router.entity';
+import { PORTAL_MODES, PortalMode, ROUTER_VENDORS, RouterVendor } from './router.entity';
 
 // eslint-disable-next-line no-control-regex
 const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
@@ -126,6 +126,14 @@ export class CreateRouterDto {
   @OptionalNullable()
   @Matches(/^(https:\/\/[^\s"'<>]{1,500}|\/[A-Za-z0-9._/-]{1,200})$/, { message: 'logoUrl must be an https URL or a path on this server' })
   logoUrl?: string | null;
+  @ApiPropertyOptional({
+    enum: PORTAL_MODES,
+    default: 'password',
+    description: 'voucher: the portal asks for one code and logs in with it as username and password (hotspot vouchers)',
+  })
+  @Optional()
+  @IsIn(PORTAL_MODES)
+  portalMode?: PortalMode;
 }
 
 export class UpdateRouterDto extends PartialDto(OmitType(CreateRouterDto, ['radiusSecret', 'uamSecret'] as const)) {
@@ -161,6 +169,7 @@ export class RouterView {
   @ApiProperty({ nullable: true, type: String }) venueName!: string | null;
   @ApiProperty({ nullable: true, type: String }) termsText!: string | null;
   @ApiProperty({ nullable: true, type: String }) logoUrl!: string | null;
+  @ApiProperty({ enum: PORTAL_MODES }) portalMode!: PortalMode;
   @ApiProperty() online!: boolean;
   @ApiProperty({ nullable: true, type: Date }) lastSeenAt!: Date | null;
   @ApiProperty() createdAt!: Date;

@@ -7,6 +7,10 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 export const ROUTER_VENDORS = ['generic', 'uspot', 'mikrotik', 'coova'] as const;
 export type RouterVendor = (typeof ROUTER_VENDORS)[number];
 
+/** `password`: the portal asks for username and password; `voucher`: for one code, sent as both. */
+export const PORTAL_MODES = ['password', 'voucher'] as const;
+export type PortalMode = (typeof PORTAL_MODES)[number];
+
 /** A NAS. Its RADIUS and UAM secrets are sealed in the vault, its WebSocket token only hashed. */
 @Entity('routers')
 export class Router {
@@ -37,6 +41,7 @@ export class Router {
   @Column('text', { name: 'venue_name', nullable: true }) venueName!: string | null;
   @Column('text', { name: 'terms_text', nullable: true }) termsText!: string | null;
   @Column('text', { name: 'logo_url', nullable: true }) logoUrl!: string | null;
+  @Column('text', { name: 'portal_mode', default: 'password' }) portalMode!: PortalMode;
   @Column('timestamptz', { name: 'last_seen_at', nullable: true }) lastSeenAt!: Date | null;
   /** Instance currently holding the router's WebSocket, null when offline. */
   @Column('text', { name: 'connected_instance', nullable: true }) connectedInstance!: string | null;

@@ -14,6 +14,8 @@ export interface LoginView {
   termsText?: string | null;
   error?: string;
   username?: string;
+  /** Voucher mode: one field, the code (pre-filled from the card's QR code). */
+  voucher?: { code?: string };
 }
 
 export function loginPage(ctx: PageContext, view: LoginView): SafeHtml {
@@ -29,25 +31,62 @@ export function loginPage(ctx: PageContext, view: LoginView): SafeHtml {
   return layout(
     ctx.lang,
     ctx.brand,
-    html`<h1>${m.loginHeading}</h1>
+    html`<h1>${view.voucher ? m.voucherHeading : m.loginHeading}</h1>
       ${view.error ? html`<p class="alert" role="alert">${view.error}</p>` : ''}
       <form method="post" action="${view.target.action}">
-        ${hidden}<label for="username">${m.username}</label>
-        <input
-          type="text"
-          id="username"
-          name="username"
-          value="${view.username ?? ''}"
-          autocomplete="username"
-          autocapitalize="none"
-          spellcheck="false"
-          maxlength="253"
-          required
-        />
-        <label for="password">${m.password}</label>
-        <input type="password" id="password" name="password" autocomplete="current-password" maxlength="128" />
-        ${terms}
+        ${hidden}${view.voucher ? voucherField(ctx, view.voucher.code) : credentialFields(ctx, view.username)} ${terms}
         <button type="submit">${m.submit}</button>
+      </form>`,
+  );
+}
+
+/** One field: the code is both username and password (the uspot, Coova and MikroTik voucher convention). */
+function voucherField(ctx: PageContext, code: string | undefined): SafeHtml {
+  return html`<label for="code">${ctx.m.voucherCode}</label>
+    <input
+      type="text"
+      id="code"
+      name="code"
+      value="${code ?? ''}"
+      autocomplete="one-time-code"
+      autocapitalize="characters"
+      spellcheck="false"
+      maxlength="80"
+      required
+    />`;
+}
+
+function credentialFields(ctx: PageContext, username: string | undefined): SafeHtml {
+  const { m } = ctx;
+  return html`<label for="username">${m.username}</label>
+    <input
+      type="text"
+      id="username"
+      name="username"
+      value="${username ?? ''}"
+      autocomplete="username"
+      autocapitalize="none"
+      spellcheck="false"
+      maxlength="253"
+      required
+    />
+    <label for="password">${m.password}</label>
+    <input type="password" id="password" name="password" autocomplete="current-password" maxlength="128" />`;
+}
+
+/**
+ * Voucher mode on a router that takes the plain password by form POST (MikroTik
+ * http-pap, generic): the code in both fields, one button. No script may submit it.
+ */
+export function voucherHandoffPage(ctx: PageContext, target: FormTarget): SafeHtml {
+  const hidden = Object.entries(target.hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" /> `);
+  return layout(
+    ctx.lang,
+    ctx.brand,
+    html`<h1>${ctx.m.voucherHeading}</h1>
+      <form method="post" action="${target.action}">
+        ${hidden}
+        <button type="submit">${ctx.m.submit}</button>
       </form>`,
   );
 }

@@ -46,6 +46,47 @@ describe('answerTtl', () => {
       299,
     ],
     ['expiry closer than the profile timeout', { account: { quotaBytes: null, expiresAt: inHours(0.5), profile: profile(3600) } }, 0],
+    [
+      'a plan with a data limit per period',
+      {
+        account: {
+          quotaBytes: null,
+          expiresAt: null,
+          profile: null,
+          plan: { dataBytes: 1e9, timeSeconds: null, usedBytes: 0, usedSeconds: 0, period: null },
+        },
+      },
+      0,
+    ],
+    [
+      'a plan with a time limit per period',
+      {
+        account: {
+          quotaBytes: null,
+          expiresAt: null,
+          profile: null,
+          plan: { dataBytes: null, timeSeconds: 3600, usedBytes: 0, usedSeconds: 0, period: null },
+        },
+      },
+      0,
+    ],
+    [
+      'a validity that starts at first login',
+      { account: { quotaBytes: null, expiresAt: null, profile: null, pendingValiditySeconds: 3600 } },
+      0,
+    ],
+    [
+      'a plan without limits',
+      {
+        account: {
+          quotaBytes: null,
+          expiresAt: null,
+          profile: null,
+          plan: { dataBytes: null, timeSeconds: null, usedBytes: 0, usedSeconds: 0, period: null },
+        },
+      },
+      600,
+    ],
   ])('%s', (_name, patch, ttl) => {
     expect(answerTtl({ ...base, ...patch })).toBe(ttl);
   });

@@ -2,7 +2,7 @@ import { Decision, PolicyAccount } from '../policy';
 
 export interface AnswerTtlInput {
   decision: Decision;
-  account: Pick<PolicyAccount, 'quotaBytes' | 'expiresAt' | 'profile'> | null;
+  account: Pick<PolicyAccount, 'quotaBytes' | 'expiresAt' | 'profile' | 'plan' | 'pendingValiditySeconds'> | null;
   username: string;
   /** As FreeRADIUS has it; the cached answer is for this one device. */
   callingStationId: string | null;
@@ -25,6 +25,8 @@ export function answerTtl(i: AnswerTtlInput): number {
   if (i.passwordOk === false) return 0;
   // The reply carries the remaining quota, which moves with every Interim-Update.
   if (a.quotaBytes !== null) return 0;
+  // Plans: the time left and a validity not yet started shorten Session-Timeout as time passes.
+  if (a.plan?.dataBytes != null || a.plan?.timeSeconds != null || a.pendingValiditySeconds != null) return 0;
   // FreeRADIUS keys the user by its ASCII-only tolower(); usernames never have spaces.
   if (!/^[\x21-\x7e]{1,64}$/.test(i.username) || !i.callingStationId) return 0;
   let ttl = i.maxTtl;
