@@ -18,7 +18,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - a booking NOTIFYs `a:<account>`, so cached accounts (account-cache.ts) drop the old
  *   counters; the first session of an account on a plan stamps `first_login_at`.
  *
- * Accounts without a plan cost one hash join against the batch's own rows.
+ * Cost on the hot path: the batch's rows captured once per statement, and when plans
+ * exist a join of the batch with accounts (one index probe per row); rows of accounts on
+ * a plan are then booked: about 5 µs per accounting row in all when plans exist, about
+ * 25 µs per row of an account on a plan (a batch of 256 Interim-Updates: +1.2 ms and
+ * +6 to 8 ms on 17 to 18 ms; no measurable cost without plans).
  */
 /** The first session of an account on a plan: validity from first login starts here. */
 const STARTED = `
@@ -54,6 +58,10 @@ function book(name: string, before: string, growth: string): string {
   DECLARE
     v_booked bigint;
   BEGIN
+    -- Without any plan there is nothing to book: only the batch's rows were captured.
+    IF NOT EXISTS (SELECT 1 FROM plans) THEN
+      RETURN NULL;
+    END IF;
     ${before}
     ${growth}
     ), booked AS (
