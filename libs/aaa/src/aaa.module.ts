@@ -48,6 +48,8 @@ import { StaleSessionReaper } from './sessions/stale-session.reaper';
 import { SessionArchiver } from './sessions/session-archiver';
 import { SessionsQueryService } from './sessions/sessions.query.service';
 import { PlansController } from './plans/plans.controller';
+import { PeriodResetAnnouncer } from './plans/period-reset.announcer';
+import { PlanLimitListener } from './plans/plan-limit.listener';
 import { PlansService } from './plans/plans.service';
 import { UsageController } from './plans/usage.controller';
 import { UsageService } from './plans/usage.service';
@@ -94,6 +96,8 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     SpeedProfilesService,
     PlansService,
     UsageService,
+    PlanLimitListener,
+    PeriodResetAnnouncer,
     IpPoolsService,
     Ip6PoolsService,
     RoutersService,

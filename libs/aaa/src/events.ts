@@ -33,6 +33,11 @@ export interface SessionLimitReachedEvent {
   sessionId: string;
   accountId: string;
   reason: 'quota' | 'expired';
+  /**
+   * Names the change when several instances announce the same one (a plan's period limit is
+   * NOTIFYed to all of them): equal keys make one CoA (common/derived-id.ts).
+   */
+  changeKey?: string;
 }
 
 export type AuthorizationChangeReason = 'account' | 'speed-profile' | 'restriction' | 'reset';
@@ -42,8 +47,10 @@ export interface AuthorizationChangedEvent {
   changeId: string;
   /** The accounts whose open sessions changed… */
   accountIds?: string[];
-  /** …or every account that uses this speed profile (as its profile or its throttle profile). */
+  /** …or every account that uses this speed profile (as its profile or its throttle profile)… */
   profileId?: string;
+  /** …or every account on this plan. */
+  planId?: string;
   reason: AuthorizationChangeReason;
   /**
    * Whether the change restricts sessions (`set`) or lifts a restriction (`lifted`). A router

@@ -57,4 +57,7 @@ export * from './radius/admin-failsafe/admin-failsafe.service';
 export * from './radius/live-authorization';
 export * from './plans/plan.entity';
 export * from './plans/plans.service';
+export * from './plans/period-reset.announcer';
+export * from './common/derived-id';
+export { EFFECTIVE_THROTTLE } from './radius/account-row';
 export * from './plans/period';

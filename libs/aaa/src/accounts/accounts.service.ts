@@ -182,7 +182,7 @@ export class AccountsService {
    * login now would be (policy.ts), so a reset quota or a later expiry lifts one.
    */
   private announceLiveChange(before: AccountView, after: AccountView): void {
-    const fields = ['speedProfileId', 'throttleProfileId', 'restrictions', 'expiresAt', 'quotaBytes', 'usedBytes'] as const;
+    const fields = ['speedProfileId', 'throttleProfileId', 'planId', 'restrictions', 'expiresAt', 'quotaBytes', 'usedBytes'] as const;
     const same = (k: (typeof fields)[number]) => JSON.stringify(before[k]) === JSON.stringify(after[k]);
     if (fields.every(same)) return;
     const now = this.clock.now();

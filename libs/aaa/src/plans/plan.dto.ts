@@ -59,10 +59,16 @@ export class CreatePlanDto {
   @IsTimeZone()
   timezone?: string;
 
-  @ApiPropertyOptional({ enum: PLAN_ON_LIMIT, default: 'restrict', description: 'throttle is refused until live speed changes exist' })
+  @ApiPropertyOptional({
+    enum: PLAN_ON_LIMIT,
+    default: 'restrict',
+    description: 'At the data limit: restrict (B050) or throttle (slowed to throttleProfileId, by CoA during a session)',
+  })
   @Optional()
   @IsIn(PLAN_ON_LIMIT)
   onLimit?: PlanOnLimit;
+
+  @OptionalUuid('Speed profile once the period data is used up; required with onLimit throttle') throttleProfileId?: string | null;
 }
 
 export class UpdatePlanDto extends PartialDto(CreatePlanDto) {}

@@ -36,6 +36,8 @@ export class Plan {
   @Column('text', { default: 'none' }) period!: PlanPeriod;
   @Column('text', { default: 'UTC' }) timezone!: string;
   @Column('text', { name: 'on_limit', default: 'restrict' }) onLimit!: PlanOnLimit;
+  /** With `onLimit: throttle`: the speed once the period's data is used up (rates only). */
+  @Column('uuid', { name: 'throttle_profile_id', nullable: true }) throttleProfileId!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

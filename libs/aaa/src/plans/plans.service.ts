@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -5,7 +6,7 @@ import { Repository } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.service';
 import { orNotFound, pgCode, rethrowDbError } from '../common/db-errors';
 import { Page, PageQuery } from '../common/pagination';
-import { AAA_EVENTS } from '../events';
+import { AAA_EVENTS, AuthorizationChangedEvent } from '../events';
 import { AnswerCacheControl } from '../radius/answer-cache/answer-cache-control.service';
 import { SpeedProfile } from '../speed-profiles/speed-profile.entity';
 import { CreatePlanDto, UpdatePlanDto } from './plan.dto';
@@ -34,6 +35,7 @@ export class PlansService {
       period: dto.period ?? 'none',
       timezone: dto.timezone ?? 'UTC',
       onLimit: dto.onLimit ?? 'restrict',
+      throttleProfileId: dto.throttleProfileId ?? null,
     });
     await this.check(plan);
     const saved = await this.plans.save(plan).catch((e) => rethrowDbError(e, 'speedProfileId does not name an existing speed profile'));
@@ -78,21 +80,27 @@ export class PlansService {
 
   /** Rules across fields, which the DTO cannot state alone. */
   private async check(plan: Plan): Promise<void> {
-    if (plan.onLimit === 'throttle') {
-      throw new BadRequestException('onLimit "throttle" needs live speed changes (CoA), which are not available yet; use "restrict"');
+    if (plan.onLimit === 'throttle' && !plan.throttleProfileId) {
+      throw new BadRequestException('onLimit "throttle" needs a throttleProfileId: the speed once the data is used up');
     }
     if ((plan.price === null) !== (plan.currency === null)) throw new BadRequestException('price and currency go together');
-    if (plan.speedProfileId && !(await this.profiles.existsBy({ id: plan.speedProfileId }))) {
-      throw new BadRequestException('speedProfileId does not name an existing speed profile');
+    for (const field of ['speedProfileId', 'throttleProfileId'] as const) {
+      const id = plan[field];
+      if (id && !(await this.profiles.existsBy({ id }))) throw new BadRequestException(`${field} does not name an existing speed profile`);
     }
     // Usage is booked by PostgreSQL in this zone: it must know the name too.
     const known: unknown[] = await this.plans.query('SELECT 1 FROM pg_timezone_names WHERE name = $1', [plan.timezone]);
     if (!known.length) throw new BadRequestException(`timezone ${plan.timezone} is not known to the database`);
   }
 
-  /** Accounts on the plan answer with its new limits from their next login. */
+  /**
+   * Accounts on the plan answer with its new limits from their next login; their open
+   * sessions get the new speed by CoA (router-rpc).
+   */
   private async changed(id: string): Promise<void> {
     this.events.emit(AAA_EVENTS.profileChanged, { planId: id });
     await this.radius.bumpNow();
+    const live: AuthorizationChangedEvent = { changeId: randomUUID(), planId: id, reason: 'account', restriction: null };
+    this.events.emit(AAA_EVENTS.authorizationChanged, live);
   }
 }

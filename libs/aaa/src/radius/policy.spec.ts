@@ -120,9 +120,9 @@ describe('decide(): fair-usage throttling', () => {
   const slow = profile10x2({ downloadKbps: 512, uploadKbps: 256 });
   it.each<[string, Partial<PolicyAccount>, { throttled: boolean; restrictedBy: string[]; down: number | null; remaining: number | null }]>([
     [
-      'quota left: full speed, byte cap',
+      'quota left: full speed, and no byte cap (the router would cut the session at it; the API throttles by CoA)',
       { quotaBytes: 100, usedBytes: 40, throttleProfile: slow },
-      { throttled: false, restrictedBy: [], down: 10000, remaining: 60 },
+      { throttled: false, restrictedBy: [], down: 10000, remaining: null },
     ],
     [
       'quota used up with a throttle profile: slowed, not restricted, no cap',
@@ -147,7 +147,12 @@ describe('decide(): fair-usage throttling', () => {
     [
       'reset (usedBytes 0): back to full speed',
       { quotaBytes: 100, usedBytes: 0, throttleProfile: slow },
-      { throttled: false, restrictedBy: [], down: 10000, remaining: 100 },
+      { throttled: false, restrictedBy: [], down: 10000, remaining: null },
+    ],
+    [
+      'quota left without a throttle profile: the byte cap',
+      { quotaBytes: 100, usedBytes: 40, throttleProfile: null },
+      { throttled: false, restrictedBy: [], down: 10000, remaining: 60 },
     ],
   ])('%s', (_name, over, want) => {
     const d = decide(input({ account: account(over) }));
@@ -269,6 +274,49 @@ describe('decide() on a plan (issue 14)', () => {
     ['a restriction flag holds too', { restrictions: ['unpaid'] }],
   ])('does not end a restricted login at the reset when %s', (_, over) => {
     const d = decide(input({ account: account({ plan: plan({ usedBytes: 1000 }), ...over }) }));
+    expect(d).toMatchObject({ result: 'accept', reply: { sessionTimeout: 86400 } });
+  });
+});
+
+describe('decide(): a plan that throttles at its period data limit', () => {
+  const slow = profile10x2({ downloadKbps: 512, uploadKbps: 256 });
+  const period = { start: new Date(NOW.getTime() - 12 * HOUR), end: new Date(NOW.getTime() + 12 * HOUR) };
+  const plan = (usedBytes: number, usedSeconds = 0): PolicyAccount['plan'] => ({
+    dataBytes: 1000,
+    timeSeconds: 3600,
+    usedBytes,
+    usedSeconds,
+    period,
+  });
+  it.each<[string, Partial<PolicyAccount>, { result: string; throttled?: boolean; restrictedBy?: string[]; down?: number }]>([
+    [
+      'data left: full speed',
+      { plan: plan(10), throttleProfile: slow },
+      { result: 'accept', throttled: false, restrictedBy: [], down: 10000 },
+    ],
+    [
+      'data used up: slowed',
+      { plan: plan(1000), throttleProfile: slow },
+      { result: 'accept', throttled: true, restrictedBy: [], down: 512 },
+    ],
+    [
+      'hotspot, data used up: let in slowly',
+      { kind: 'hotspot', plan: plan(5000), throttleProfile: slow },
+      { result: 'accept', throttled: true },
+    ],
+    [
+      'time used up: restricted, slowing down gives no time back',
+      { plan: plan(1000, 3600), throttleProfile: slow },
+      { result: 'accept', throttled: true, restrictedBy: ['time_exceeded'] },
+    ],
+  ])('%s', (_name, over, want) => {
+    const d = decide(input({ account: account(over) }));
+    expect({ ...d, down: d.result === 'accept' ? d.reply.rate?.downloadKbps : undefined }).toMatchObject(want);
+  });
+
+  it('a throttled login is not cut at the reset (a CoA brings the speed back)', () => {
+    // No time limit: the reset (12 h away) would be the smallest timeout if it counted.
+    const d = decide(input({ account: account({ plan: { ...plan(1000)!, timeSeconds: null }, throttleProfile: slow }) }));
     expect(d).toMatchObject({ result: 'accept', reply: { sessionTimeout: 86400 } });
   });
 });

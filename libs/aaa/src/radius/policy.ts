@@ -189,7 +189,9 @@ function replyPlan(
     idleTimeout: a.profile?.idleTimeoutSeconds ?? null,
     interimInterval: input.interimInterval,
     rate: throttled ? throttledRate(a.throttleProfile!, a.profile) : a.profile,
-    remainingBytes: restricted || throttled ? null : remainingBytes(a, used.bytes),
+    // With a throttle profile the API slows the session by CoA at the limit: a byte cap would
+    // make the router cut it there instead (RouterOS Mikrotik-Total-Limit, Coova's Max-Total).
+    remainingBytes: restricted || throttled || a.throttleProfile ? null : remainingBytes(a, used.bytes),
   };
 }
 

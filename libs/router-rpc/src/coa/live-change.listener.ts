@@ -1,8 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AAA_EVENTS, AuthorizationChangedEvent, LiveAuthorization, RouterVendor, SessionLimitReachedEvent } from '@app/aaa';
+import {
+  AAA_EVENTS,
+  AuthorizationChangedEvent,
+  derivedId,
+  EFFECTIVE_THROTTLE,
+  LiveAuthorization,
+  RouterVendor,
+  SessionLimitReachedEvent,
+} from '@app/aaa';
 import { AutoDisconnectListener } from '../disconnect/auto-disconnect.listener';
 import { CoaOutbox } from './coa-outbox';
 
@@ -51,7 +59,11 @@ export class LiveChangeListener {
       const live = await this.live.forSession(e.accountId, s.vendor, s.started_at);
       if (live?.result === 'accept' && (live.throttled || live.restricted)) {
         const restriction = live.restricted ? 'set' : null;
-        const changeId = e.reason === 'expired' ? expiryChange(e.sessionId, s.expires_at) : randomUUID();
+        const changeId = e.changeKey
+          ? derivedId(`${e.changeKey}:${e.sessionId}`)
+          : e.reason === 'expired'
+            ? expiryChange(e.sessionId, s.expires_at)
+            : randomUUID();
         await this.outbox.enqueue([{ sessionId: e.sessionId, changeId, reason: 'limit', enforce: true, restriction }]);
         return;
       }
@@ -66,13 +78,18 @@ export class LiveChangeListener {
     if (e.accountIds?.length) {
       rows = await this.db.query('SELECT id FROM sessions WHERE account_id = ANY ($1::uuid[]) AND stopped_at IS NULL', [e.accountIds]);
     } else if (e.profileId) {
-      // Accounts on the profile, and those throttled to it right now (quota used up).
+      // Accounts on the profile (their own, or their plan's), and those that may be throttled to
+      // it: the CoA carries what a login gets now, so one that is not throttled gets its own rate.
       rows = await this.db.query(
-        `SELECT s.id FROM sessions s JOIN accounts a ON a.id = s.account_id
+        `SELECT s.id FROM sessions s JOIN accounts a ON a.id = s.account_id LEFT JOIN plans pl ON pl.id = a.plan_id
           WHERE s.stopped_at IS NULL
-            AND (a.speed_profile_id = $1
-                 OR (a.throttle_profile_id = $1 AND a.quota_bytes IS NOT NULL AND a.used_bytes >= a.quota_bytes))`,
+            AND (COALESCE(a.speed_profile_id, pl.speed_profile_id) = $1 OR ${EFFECTIVE_THROTTLE} = $1)`,
         [e.profileId],
+      );
+    } else if (e.planId) {
+      rows = await this.db.query(
+        'SELECT s.id FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.plan_id = $1 AND s.stopped_at IS NULL',
+        [e.planId],
       );
     }
     return rows.map((r) => r.id);
@@ -85,8 +102,5 @@ export class LiveChangeListener {
  * unique (session, change) pair makes it one CoA, and a new expiry set later is a new change.
  */
 function expiryChange(sessionId: string, expiresAt: Date | null): string {
-  const h = createHash('sha256')
-    .update(`expired:${sessionId}:${expiresAt?.toISOString() ?? ''}`)
-    .digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return derivedId(`expired:${sessionId}:${expiresAt?.toISOString() ?? ''}`);
 }

@@ -25,13 +25,13 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * +6 to 8 ms on 17 to 18 ms; no measurable cost without plans).
  */
 /** The first session of an account on a plan: validity from first login starts here. */
-const STARTED = `
+export const STARTED = `
     UPDATE accounts a SET first_login_at = f.at
       FROM (SELECT n.account_id, min(n.started_at) AS at FROM new_rows n WHERE n.account_id IS NOT NULL GROUP BY 1) f
      WHERE a.id = f.account_id AND a.first_login_at IS NULL AND a.plan_id IS NOT NULL;`;
 
 /** Each row's growth: a new session's counters count whole. */
-const INSERTED = `
+export const INSERTED = `
     WITH growth AS (
       SELECT n.account_id, n.last_seen_at AS at, n.input_octets + n.output_octets AS bytes, n.session_time::bigint AS secs
         FROM new_rows n WHERE n.account_id IS NOT NULL`;
@@ -40,7 +40,7 @@ const INSERTED = `
  * An updated session's growth. The function merges counters with GREATEST, so growth
  * is never negative; the guard keeps any other writer from booking a decrease.
  */
-const UPDATED = `
+export const UPDATED = `
     WITH growth AS (
       SELECT n.account_id, n.last_seen_at AS at,
              GREATEST(n.input_octets + n.output_octets - o.input_octets - o.output_octets, 0) AS bytes,
@@ -49,12 +49,33 @@ const UPDATED = `
        WHERE n.account_id IS NOT NULL
          AND (n.input_octets + n.output_octets > o.input_octets + o.output_octets OR n.session_time > o.session_time)`;
 
+/**
+ * The bookings that went over the plan's data limit: the period's bytes before this statement
+ * (now minus this statement's growth of the account) were under it. Runs inside `book()`'s
+ * WITH, so `booked` and `growth` are its CTEs.
+ */
+const CROSSED = `, crossed AS (
+      SELECT b.account_id, b.period_start
+        FROM booked b
+        JOIN accounts a ON a.id = b.account_id
+        JOIN plans pl ON pl.id = a.plan_id
+        JOIN (SELECT account_id, sum(bytes) AS bytes FROM growth GROUP BY 1) g ON g.account_id = b.account_id
+       WHERE pl.data_bytes IS NOT NULL AND b.bytes >= pl.data_bytes AND b.bytes - g.bytes < pl.data_bytes
+    ), crossed_notified AS ( -- referenced below: an unreferenced CTE would never run
+      SELECT count(pg_notify('aaa_plan_limit', c.account_id::text || ' ' || extract(epoch FROM c.period_start)::bigint::text)) AS n
+        FROM crossed c
+    )`;
+
 const BIGINT_MAX = '9223372036854775807';
 
-/** A trigger function booking `growth` (a CTE the caller opens) into account_usage. */
-function book(name: string, before: string, growth: string): string {
+/**
+ * A trigger function booking `growth` (a CTE the caller opens) into account_usage. With
+ * `crossing` (migration 1764540000000), a booking that takes a period's bytes over the plan's
+ * data limit also NOTIFYs `aaa_plan_limit` with the account and the period's start.
+ */
+export function book(name: string, before: string, growth: string, crossing = false, create = 'CREATE'): string {
   return `
-  CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  ${create} FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
   DECLARE
     v_booked bigint;
   BEGIN
@@ -78,10 +99,10 @@ function book(name: string, before: string, growth: string): string {
         SET period_end = EXCLUDED.period_end,
             bytes = LEAST(u.bytes::numeric + EXCLUDED.bytes, ${BIGINT_MAX}),
             seconds = LEAST(u.seconds::numeric + EXCLUDED.seconds, ${BIGINT_MAX})
-      RETURNING u.account_id
-    )
-    SELECT count(pg_notify('aaa_account_changed', 'a:' || x.account_id::text)) INTO v_booked
-      FROM (SELECT DISTINCT account_id FROM booked) x;
+      RETURNING u.account_id${crossing ? ', u.period_start, u.bytes' : ''}
+    )${crossing ? CROSSED : ''}
+    SELECT count(pg_notify('aaa_account_changed', 'a:' || x.account_id::text))${crossing ? ' + (SELECT n FROM crossed_notified)' : ''}
+      INTO v_booked FROM (SELECT DISTINCT account_id FROM booked) x;
     RETURN NULL;
   END $fn$;`;
 }

@@ -14,12 +14,13 @@ import { RouterRevokeNotify1764340000000 } from './1764340000000-router-revoke-n
 import { Operators1764420000000 } from './1764420000000-operators';
 import { AuditLog1764420000001 } from './1764420000001-audit-log';
 import { CustomerPanel1764430000000 } from './1764430000000-customer-panel';
-import { CoaAndThrottling1764520000000 } from './1764520000000-coa-and-throttling';
-import { Ipv61764530000000 } from './1764530000000-ipv6';
 import { Plans1764500000000 } from './1764500000000-plans';
 import { PlanUsage1764500000001 } from './1764500000001-plan-usage';
 import { RouterPortalMode1764510000000 } from './1764510000000-router-portal-mode';
 import { VoucherBatches1764510000001 } from './1764510000001-voucher-batches';
+import { CoaAndThrottling1764520000000 } from './1764520000000-coa-and-throttling';
+import { Ipv61764530000000 } from './1764530000000-ipv6';
+import { PlanThrottle1764540000000 } from './1764540000000-plan-throttle';
 
 /** Listed explicitly (no globs) so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = [
@@ -39,10 +40,11 @@ export const MIGRATIONS = [
   Operators1764420000000,
   AuditLog1764420000001,
   CustomerPanel1764430000000,
-  CoaAndThrottling1764520000000,
-  Ipv61764530000000,
   Plans1764500000000,
   PlanUsage1764500000001,
   RouterPortalMode1764510000000,
   VoucherBatches1764510000001,
+  CoaAndThrottling1764520000000,
+  Ipv61764530000000,
+  PlanThrottle1764540000000,
 ];

@@ -1,0 +1,69 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { book, INSERTED, STARTED, UPDATED } from './1764500000001-plan-usage';
+
+/**
+ * Plans that throttle at their limit (issues 14 + 15 together):
+ *
+ * - `plans.throttle_profile_id`: the speed profile an account on the plan is slowed to once the
+ *   period's data is used up (`on_limit = 'throttle'`; the API requires one with it);
+ * - the usage triggers also NOTIFY `aaa_plan_limit` when a booking takes a period over the
+ *   plan's data limit, so the API can act during the session (a CoA), not only at the next login;
+ * - `account_usage (period_end)`: the reset announcer looks up periods that just ended;
+ * - `aaa_notify_account_row()` with every answer-changing column the branches added (IPv6
+ *   prefixes, plan, first login, throttle profile): each replaced it with its own list.
+ */
+const ANSWER_COLUMNS = [
+  'username',
+  'password_enc',
+  'nt_hash',
+  'kind',
+  'account_group',
+  'status',
+  'speed_profile_id',
+  'static_ip',
+  'expires_at',
+  'max_sessions',
+  'restrictions',
+  'quota_bytes',
+  'delegated_prefix',
+  'framed_ipv6_prefix',
+];
+const ADDED = ['plan_id', 'first_login_at', 'throttle_profile_id'];
+
+function notifyAccountRow(columns: string[]): string {
+  const cols = (r: string) => columns.map((c) => `${r}.${c}`).join(', ');
+  return `
+  CREATE OR REPLACE FUNCTION aaa_notify_account_row() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP = 'DELETE' OR (${cols('OLD')}) IS DISTINCT FROM (${cols('NEW')}) THEN
+      PERFORM pg_notify('aaa_account_changed', 'a:' || OLD.id::text || ':' || lower(OLD.username COLLATE "C"));
+    ELSE
+      PERFORM pg_notify('aaa_account_changed', 'a:' || OLD.id::text);
+    END IF;
+    RETURN NULL;
+  END $$;`;
+}
+
+export class PlanThrottle1764540000000 implements MigrationInterface {
+  name = 'PlanThrottle1764540000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      ALTER TABLE plans ADD COLUMN throttle_profile_id uuid REFERENCES speed_profiles(id) ON DELETE SET NULL;
+      CREATE INDEX ix_account_usage_period_end ON account_usage (period_end);
+      ${book('aaa_book_plan_usage_insert', STARTED, INSERTED, true, 'CREATE OR REPLACE')}
+      ${book('aaa_book_plan_usage_update', '', UPDATED, true, 'CREATE OR REPLACE')}
+      ${notifyAccountRow([...ANSWER_COLUMNS, ...ADDED])}
+    `);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`
+      ${notifyAccountRow(ANSWER_COLUMNS)}
+      ${book('aaa_book_plan_usage_update', '', UPDATED, false, 'CREATE OR REPLACE')}
+      ${book('aaa_book_plan_usage_insert', STARTED, INSERTED, false, 'CREATE OR REPLACE')}
+      DROP INDEX ix_account_usage_period_end;
+      ALTER TABLE plans DROP COLUMN throttle_profile_id;
+    `);
+  }
+}
