@@ -57,6 +57,7 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
       ['c.amp', { password: '&User-Name' }],
       ['c.interim', { maxSessions: 1 }],
       ['c.full1', {}],
+      ['c.plan', {}],
       ['c.full2', {}],
       ['c.full3', {}],
     ] as const) {
@@ -178,6 +179,16 @@ describe('FreeRADIUS answer cache, evicted by the API', () => {
     await sql(t.databaseUrl, `UPDATE accounts SET delegated_prefix = '2001:db8:c7::/56' WHERE id = '${ids['c.v6']}'`);
     await settle();
     expect((await login('c.v6', 'first-pw'))?.attrs['Delegated-IPv6-Prefix']).toBe('2001:db8:c7::/56');
+  });
+
+  it('drops the answer when a plan is set in plain SQL (every branch that replaced the trigger kept its columns)', async () => {
+    const plan = await t.admin().post('/api/plans').send({ name: 'used up', dataBytes: 0 }).expect(201);
+    expect(await cachedAfterWarmup('c.plan', 'first-pw')).toBe(true);
+    expect((await login('c.plan', 'first-pw'))?.attrs['Mikrotik-Address-List']).toBeUndefined();
+    await sql(t.databaseUrl, `UPDATE accounts SET plan_id = '${plan.body.id}' WHERE id = '${ids['c.plan']}'`);
+    await settle();
+    // Its data (0 bytes a period) is used up: a restricted accept now.
+    expect((await login('c.plan', 'first-pw'))?.attrs['Mikrotik-Address-List']).toBe('restricted');
   });
 
   it('keeps answers across the device’s own session, drops them when another device starts one', async () => {
