@@ -60,7 +60,7 @@ describe('voucher validity from first login (FreeRADIUS → API → PostgreSQL)'
         attrLines({
           'User-Name': code,
           'Acct-Status-Type': 'Start',
-          'Acct-Session-Id': `s-${code}`,
+          'Acct-Session-Id': `s-${codes.indexOf(code)}`, // a router's own id, not the code
           'NAS-Identifier': 'hs-1',
           'Calling-Station-Id': 'AA-BB-CC-00-00-01',
         }),
@@ -106,5 +106,23 @@ describe('voucher validity from first login (FreeRADIUS → API → PostgreSQL)'
     const [batch] = await sql<{ id: string }>(t.databaseUrl, `SELECT id FROM voucher_batches`);
     const view = (await t.admin().get(`/api/voucher-batches/${batch.id}`).expect(200)).body;
     expect(view.counts).toMatchObject({ expired: 1, unused: 1 });
+  });
+
+  it('lists sessions, login events and accounts without the codes: a code there is a working login', async () => {
+    jest.restoreAllMocks();
+    const [acc] = await sql<{ id: string }>(t.databaseUrl, 'SELECT id FROM accounts WHERE username = $1', [codes[0]]);
+    const shown = [
+      (await t.admin().get('/api/sessions').expect(200)).text,
+      (await t.admin().get('/api/auth-events').expect(200)).text,
+      (await t.admin().get('/api/accounts').expect(200)).text,
+      (await t.admin().get(`/api/accounts/${acc.id}`).expect(200)).text,
+    ];
+    for (const text of shown) {
+      for (const code of codes) expect(text).not.toContain(code);
+    }
+    // What shows instead: enough to match a customer's call with a card.
+    expect(JSON.parse(shown[3]).username).toBe(`voucher …${codes[0].slice(-3)}`);
+    expect(JSON.parse(shown[0]).items.length).toBeGreaterThan(0);
+    expect(JSON.parse(shown[1]).items.length).toBeGreaterThan(0);
   });
 });

@@ -51,6 +51,7 @@ import { PlansController } from './plans/plans.controller';
 import { PeriodResetAnnouncer } from './plans/period-reset.announcer';
 import { PlanLimitListener } from './plans/plan-limit.listener';
 import { PlansService } from './plans/plans.service';
+import { VoucherCodeMask } from './accounts/voucher-code-mask';
 import { UsageController } from './plans/usage.controller';
 import { UsageService } from './plans/usage.service';
 import { SpeedProfilesController } from './speed-profiles/speed-profiles.controller';
@@ -97,6 +98,7 @@ import { SpeedProfilesService } from './speed-profiles/speed-profiles.service';
     PlansService,
     UsageService,
     PlanLimitListener,
+    VoucherCodeMask,
     PeriodResetAnnouncer,
     IpPoolsService,
     Ip6PoolsService,
