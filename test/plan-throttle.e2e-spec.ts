@@ -154,4 +154,39 @@ describe('plans that throttle at their limit (onLimit: throttle)', () => {
     expect(coaRates()).toHaveLength(2);
     expect(await login(acc.username)).toMatchObject({ 'Mikrotik-Rate-Limit': '5000k/20000k' });
   });
+
+  it('a hotspot login over its plan limit is disconnected once, though every instance hears the crossing', async () => {
+    const second = await startTestApp({ RPC_TIMEOUT_MS: '1500' }, t.databaseUrl);
+    try {
+      setNow('2026-11-21T10:00:00Z');
+      jest.spyOn(second.app.get(Clock), 'now').mockReturnValue(now());
+      const planId = (
+        await t
+          .admin()
+          .post('/api/plans')
+          .send({ name: 'Hotspot 1 kB', dataBytes: 1000, period: 'daily', timezone: 'Europe/Berlin' })
+          .expect(201)
+      ).body.id;
+      const username = `hs.${randomUUID().slice(0, 8)}`;
+      await t
+        .admin()
+        .post(`/api/customers/${customerId}/accounts`)
+        .send({ username, password: PASSWORD, kind: 'hotspot', planId })
+        .expect(201);
+      const acctId = `hs-${randomUUID().slice(0, 8)}`;
+      await acct(username, acctId, 'Start', 0);
+      const [row] = await sql<{ id: string }>(t.databaseUrl, 'SELECT id FROM sessions WHERE acct_session_id = $1', [acctId]);
+      nas.addSession(await routerSessionOf(t, row.id, { 'Calling-Station-Id': '02:00:00:00:93:07' }));
+      const disconnects = () => nas.requests.filter((r) => r.code === 'Disconnect-Request').length;
+      const before = disconnects();
+
+      await acct(username, acctId, 'Interim-Update', 1500);
+      await waitFor(() => disconnects() > before || null, 6000, 'the disconnect');
+      // Both instances have had the NOTIFY long before the first disconnect finished.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(disconnects() - before).toBe(1);
+    } finally {
+      await second.close();
+    }
+  });
 });
