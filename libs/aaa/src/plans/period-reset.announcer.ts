@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { derivedId } from '../common/derived-id';
 import { AAA_EVENTS, AuthorizationChangedEvent } from '../events';
+import { EFFECTIVE_THROTTLE } from '../radius/account-row';
 
 const SWEEP_MS = 30_000;
 /** At start-up, resets this far back are announced too (the API was down at the time). */
@@ -55,7 +56,7 @@ export class PeriodResetAnnouncer {
          JOIN plans pl ON pl.id = a.plan_id
         WHERE u.period_end > $1 AND u.period_end <= $2
           AND pl.data_bytes IS NOT NULL AND u.bytes >= pl.data_bytes
-          AND COALESCE(a.throttle_profile_id, CASE WHEN pl.on_limit = 'throttle' THEN pl.throttle_profile_id END) IS NOT NULL
+          AND ${EFFECTIVE_THROTTLE} IS NOT NULL
           AND EXISTS (SELECT 1 FROM sessions s WHERE s.account_id = a.id AND s.stopped_at IS NULL)`,
       [since, now],
     );

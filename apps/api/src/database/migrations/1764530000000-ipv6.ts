@@ -188,7 +188,7 @@ const archive = (columns: string) => `
   END $fn$`;
 
 /** aaa_notify_account_row() of migration 1764100000000, the answer-changing columns given. */
-const notify = (answerColumns: string) => `
+export const notify = (answerColumns: string) => `
   CREATE OR REPLACE FUNCTION aaa_notify_account_row() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     IF TG_OP = 'DELETE'
@@ -199,8 +199,10 @@ const notify = (answerColumns: string) => `
     END IF;
     RETURN NULL;
   END $$`;
-const ANSWER_COLUMNS = `username, password_enc, nt_hash, kind, account_group, status, speed_profile_id, static_ip, expires_at,
+export const ANSWER_COLUMNS = `username, password_enc, nt_hash, kind, account_group, status, speed_profile_id, static_ip, expires_at,
   max_sessions, restrictions, quota_bytes`;
+
+export const ANSWER_COLUMNS_V6 = `${ANSWER_COLUMNS}, delegated_prefix, framed_ipv6_prefix`;
 
 export class Ipv61764530000000 implements MigrationInterface {
   name = 'Ipv61764530000000';
@@ -236,7 +238,7 @@ export class Ipv61764530000000 implements MigrationInterface {
     `);
     await q.query(STORE);
     await q.query(archive(COLUMNS_V6));
-    await q.query(notify(`${ANSWER_COLUMNS}, delegated_prefix, framed_ipv6_prefix`));
+    await q.query(notify(ANSWER_COLUMNS_V6));
   }
 
   async down(q: QueryRunner): Promise<void> {

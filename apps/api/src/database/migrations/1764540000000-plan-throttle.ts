@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { book, INSERTED, STARTED, UPDATED } from './1764500000001-plan-usage';
+import { ANSWER_COLUMNS_V6, notify } from './1764530000000-ipv6';
 
 /**
  * Plans that throttle at their limit (issues 14 + 15 together):
@@ -14,37 +15,8 @@ import { book, INSERTED, STARTED, UPDATED } from './1764500000001-plan-usage';
  * - `aaa_notify_account_row()` with every answer-changing column the branches added (IPv6
  *   prefixes, plan, first login, throttle profile): each replaced it with its own list.
  */
-const ANSWER_COLUMNS = [
-  'username',
-  'password_enc',
-  'nt_hash',
-  'kind',
-  'account_group',
-  'status',
-  'speed_profile_id',
-  'static_ip',
-  'expires_at',
-  'max_sessions',
-  'restrictions',
-  'quota_bytes',
-  'delegated_prefix',
-  'framed_ipv6_prefix',
-];
-const ADDED = ['plan_id', 'first_login_at', 'throttle_profile_id'];
-
-function notifyAccountRow(columns: string[]): string {
-  const cols = (r: string) => columns.map((c) => `${r}.${c}`).join(', ');
-  return `
-  CREATE OR REPLACE FUNCTION aaa_notify_account_row() RETURNS trigger LANGUAGE plpgsql AS $$
-  BEGIN
-    IF TG_OP = 'DELETE' OR (${cols('OLD')}) IS DISTINCT FROM (${cols('NEW')}) THEN
-      PERFORM pg_notify('aaa_account_changed', 'a:' || OLD.id::text || ':' || lower(OLD.username COLLATE "C"));
-    ELSE
-      PERFORM pg_notify('aaa_account_changed', 'a:' || OLD.id::text);
-    END IF;
-    RETURN NULL;
-  END $$;`;
-}
+/** What the IPv6 migration's list lacks: the plan's columns (1764500000001) and the throttle profile. */
+const ANSWER_COLUMNS = `${ANSWER_COLUMNS_V6}, plan_id, first_login_at, throttle_profile_id`;
 
 export class PlanThrottle1764540000000 implements MigrationInterface {
   name = 'PlanThrottle1764540000000';
@@ -56,13 +28,13 @@ export class PlanThrottle1764540000000 implements MigrationInterface {
       ALTER TABLE account_usage ADD COLUMN limit_announced_at timestamptz;
       ${book('aaa_book_plan_usage_insert', STARTED, INSERTED, true, 'CREATE OR REPLACE')}
       ${book('aaa_book_plan_usage_update', '', UPDATED, true, 'CREATE OR REPLACE')}
-      ${notifyAccountRow([...ANSWER_COLUMNS, ...ADDED])}
+      ${notify(ANSWER_COLUMNS)};
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      ${notifyAccountRow(ANSWER_COLUMNS)}
+      ${notify(ANSWER_COLUMNS_V6)};
       ${book('aaa_book_plan_usage_update', '', UPDATED, false, 'CREATE OR REPLACE')}
       ${book('aaa_book_plan_usage_insert', STARTED, INSERTED, false, 'CREATE OR REPLACE')}
       ALTER TABLE account_usage DROP COLUMN limit_announced_at;
